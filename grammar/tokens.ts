@@ -1,0 +1,119 @@
+/**
+ * Tokens of the Apache httpd configuration language.
+ *
+ * httpd reads a file as logical lines (server/util.c, ap_cfg_getline): a backslash immediately before the
+ * newline joins the next physical line with nothing in between — before comments are recognised, so a
+ * commented line ending in `\` swallows the next line — and each logical line is trimmed of blanks at both
+ * ends. The words of a line are then split by ap_getword_conf: runs of non-blanks, or a `"…"`/`'…'` string when
+ * the quote opens the word; inside a string a backslash escapes only the quote and itself, and a string with no
+ * closing quote runs to the end of the line. Blanks are C `isspace` (space, \t, \v, \f, \r, \n), not Unicode.
+ *
+ * The tokens below work on the raw text, so each one treats `\`-newline as a zero-width joint wherever it
+ * appears. Positions are offsets only; src/syntax maps them to lines and columns (httpd counts lines by \n).
+ */
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+
+/** `\` + newline: the joint between physical lines of one logical line. */
+const CONT = String.raw`\\\r?\n`;
+/** One blank that is not a line end (a CR belongs to the line end when a LF follows it). */
+const BLANK = String.raw`[ \t\v\f]|\r(?!\n)`;
+/** One character of a bare word: anything but httpd's blanks. */
+const WORD_CHAR = String.raw`[^ \t\v\f\r\n]`;
+
+export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
+
+export const Blank = createToken({
+  name: 'Blank',
+  pattern: new RegExp(`(?:${BLANK}|${CONT})+`),
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+
+/** U+FEFF at offset 0. httpd does not skip it; src/syntax reports it. */
+export const Bom = createToken({
+  name: 'Bom',
+  pattern: { exec: (text: string, offset: number) => (offset === 0 && text.charCodeAt(0) === 0xfeff ? ['\uFEFF'] : null) },
+  start_chars_hint: ['\uFEFF'],
+  line_breaks: false,
+});
+
+/**
+ * True when only blanks and continuations separate `offset` from the start of its logical line: httpd treats
+ * `#` as a comment only as the first character of the trimmed logical line (server/config.c).
+ */
+export function atLogicalLineStart(text: string, offset: number): boolean {
+  let i = offset - 1;
+  while (i >= 0) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || c === 0x0d) {
+      i--;
+    } else if (c === 0x0a) {
+      // A newline ends the previous logical line unless a backslash right before it (CR aside) joins them.
+      let j = i - 1;
+      if (j >= 0 && text.charCodeAt(j) === 0x0d) j--;
+      if (j >= 0 && text.charCodeAt(j) === 0x5c) i = j - 1;
+      else return true;
+    } else {
+      return i === 0 && c === 0xfeff;
+    }
+  }
+  return true;
+}
+
+const COMMENT_BODY = new RegExp(`#(?:${CONT}|[^\\n])*`, 'y');
+/** Strip the CR of a CRLF line end from the token: it belongs to the Newline. */
+function trimCr(s: string): string {
+  return s.endsWith('\r') ? s.slice(0, -1) : s;
+}
+
+export const Comment = createToken({
+  name: 'Comment',
+  pattern: {
+    exec: (text: string, offset: number) => {
+      if (!atLogicalLineStart(text, offset)) return null;
+      COMMENT_BODY.lastIndex = offset;
+      const m = COMMENT_BODY.exec(text);
+      return m ? [trimCr(m[0])] : null;
+    },
+  },
+  start_chars_hint: ['#'],
+  line_breaks: true,
+});
+
+/**
+ * A quoted word. At a backslash, a continuation is removed first; then `\` escapes a following quote or
+ * backslash. An unterminated string stops before the line end (the CR of a CRLF is blank, trimmed later).
+ */
+function quoted(q: '"' | "'"): RegExp {
+  const esc = String.raw`\\(?:${CONT})*(?:${q}|\\(?!\r?\n))`;
+  return new RegExp(`${q}(?:${esc}|${CONT}|[^${q}\\n])*${q}?`);
+}
+
+export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: quoted('"'), line_breaks: true });
+export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: quoted("'"), line_breaks: true });
+
+const WORD = `(?:${CONT}|${WORD_CHAR})+`;
+
+/** `</Name…` as a word: a section closer when it starts a line. */
+export const CloseTag = createToken({ name: 'CloseTag', pattern: new RegExp(`<(?:${CONT})*/${WORD.replace('+', '*')}`), line_breaks: true });
+/** `<Name…` as a word: a section opener when it starts a line. */
+export const OpenTag = createToken({ name: 'OpenTag', pattern: new RegExp(`<${WORD.replace('+', '*')}`), line_breaks: true });
+/** Any other run of non-blanks, quotes included when they do not open the word (`a"b"` is one word). */
+export const Word = createToken({ name: 'Word', pattern: new RegExp(WORD), line_breaks: true });
+
+/** Order matters: chevrotain takes the first pattern that matches at a position. */
+export const allTokens: TokenType[] = [Bom, Newline, Blank, Comment, DoubleQuoted, SingleQuoted, CloseTag, OpenTag, Word];
+
+export const ApacheLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  // httpd counts lines by LF only; a lone CR is a blank.
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ['\n'],
+  ensureOptimizations: false,
+});
+
+export function tokenize(text: string): IToken[] {
+  // Every character is matched by some pattern (Word takes anything Blank/Newline do not), so the lexer
+  // has no errors to report; unusual input is diagnosed on the tree instead.
+  return ApacheLexer.tokenize(text).tokens;
+}

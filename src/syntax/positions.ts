@@ -1,0 +1,45 @@
+/** Offsets → 1-based line/column, counting lines by LF as httpd does. */
+import type { Span } from '../diagnostic.js';
+
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(
+    readonly file: string,
+    text: string,
+    /** A BOM is not a column: a reader's editor shows the first word at column 1. */
+    private readonly bomWidth: number = 0,
+  ) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  columnOf(offset: number, line: number = this.lineOf(offset)): number {
+    const col = offset - this.starts[line - 1]! + 1;
+    return line === 1 && this.bomWidth > 0 ? Math.max(1, col - this.bomWidth) : col;
+  }
+
+  span(offset: number, endOffset: number): Span {
+    const line = this.lineOf(offset);
+    const endLine = endOffset === offset ? line : this.lineOf(endOffset);
+    return {
+      file: this.file,
+      line,
+      column: this.columnOf(offset, line),
+      endLine,
+      endColumn: this.columnOf(endOffset, endLine),
+      offset,
+      endOffset,
+    };
+  }
+}
