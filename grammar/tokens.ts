@@ -98,11 +98,34 @@ const WORD = `(?:${CONT}|${WORD_CHAR})+`;
 export const CloseTag = createToken({ name: 'CloseTag', pattern: new RegExp(`<(?:${CONT})*/${WORD.replace('+', '*')}`), line_breaks: true });
 /** `<Name…` as a word: a section opener when it starts a line. */
 export const OpenTag = createToken({ name: 'OpenTag', pattern: new RegExp(`<${WORD.replace('+', '*')}`), line_breaks: true });
+
+/**
+ * httpd takes the first word of a line with ap_getword_conf, quotes and all, before it looks for `<` or
+ * `</` — so `"</VirtualHost>"` on a line of its own closes a section (checked with apache2 -t). These two
+ * catch a quoted first word whose value starts with `<`; as categories of OpenTag/CloseTag the grammar
+ * treats them like the bare forms.
+ */
+function quotedTag(close: boolean) {
+  const dq = new RegExp(quoted('"').source, 'y');
+  const sq = new RegExp(quoted("'").source, 'y');
+  return (text: string, offset: number): [string] | null => {
+    const q = text[offset];
+    if ((q !== '"' && q !== "'") || !atLogicalLineStart(text, offset)) return null;
+    const re = q === '"' ? dq : sq;
+    re.lastIndex = offset;
+    const m = re.exec(text);
+    if (!m) return null;
+    const body = m[0].slice(1).replace(/\\\r?\n/g, '');
+    return body.startsWith(close ? '</' : '<') && (close || !body.startsWith('</')) ? [trimCr(m[0])] : null;
+  };
+}
+export const QuotedCloseTag = createToken({ name: 'QuotedCloseTag', pattern: { exec: quotedTag(true) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [CloseTag] });
+export const QuotedOpenTag = createToken({ name: 'QuotedOpenTag', pattern: { exec: quotedTag(false) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [OpenTag] });
 /** Any other run of non-blanks, quotes included when they do not open the word (`a"b"` is one word). */
 export const Word = createToken({ name: 'Word', pattern: new RegExp(WORD), line_breaks: true });
 
 /** Order matters: chevrotain takes the first pattern that matches at a position. */
-export const allTokens: TokenType[] = [Bom, Newline, Blank, Comment, DoubleQuoted, SingleQuoted, CloseTag, OpenTag, Word];
+export const allTokens: TokenType[] = [Bom, Newline, Blank, Comment, QuotedCloseTag, QuotedOpenTag, DoubleQuoted, SingleQuoted, CloseTag, OpenTag, Word];
 
 export const ApacheLexer = new Lexer(allTokens, {
   positionTracking: 'onlyOffset',

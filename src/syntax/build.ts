@@ -30,6 +30,8 @@ function onlyToken(children: Children, keys: readonly string[]): IToken {
   throw new Error('internal: empty alternative');
 }
 const WORD_KEYS = ['Word', 'DoubleQuoted', 'SingleQuoted', 'OpenTag', 'CloseTag'] as const;
+const OPEN_KEYS = ['OpenTag', 'QuotedOpenTag'] as const;
+const CLOSE_KEYS = ['CloseTag', 'QuotedCloseTag'] as const;
 
 const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
 
@@ -156,13 +158,13 @@ class Builder {
   }
 
   private section(s: CstNode): SectionNode {
-    const openTok = token(s, 'OpenTag')!;
+    const openTok = onlyToken(s.children as Children, OPEN_KEYS);
     const argToks = this.argTokens(s);
     const last = argToks[argToks.length - 1] ?? openTok;
     const { source: open, contentStart, contentEnd } = this.line(openTok, last, token(s, 'Newline'));
     const openSpan = this.index.span(contentStart, contentEnd);
 
-    const word = joinContinuations(openTok.image).slice(1);
+    const word = tokenValue(openTok.image).value.slice(1);
     const nameHasGt = word.endsWith('>');
     const name = nameHasGt ? word.slice(0, -1) : word;
     const { args, argsText } = this.sectionArgs(name, nameHasGt, argToks, contentEnd, openSpan);
@@ -215,11 +217,11 @@ class Builder {
 
   /** A closer line; `wellFormed` is false when it was already reported for its shape. */
   private closer(c: CstNode): { close: SectionClose; wellFormed: boolean } {
-    const tok = token(c, 'CloseTag')!;
+    const tok = onlyToken(c.children as Children, CLOSE_KEYS);
     const argToks = this.argTokens(c);
     const last = argToks[argToks.length - 1] ?? tok;
     const { source } = this.line(tok, last, token(c, 'Newline'));
-    const word = joinContinuations(tok.image);
+    const word = tokenValue(tok.image).value;
     const span = this.index.span(tok.startOffset, tokEnd(tok));
     const missingGt = !word.endsWith('>');
     const name = missingGt ? word.slice(2) : word.slice(2, -1);

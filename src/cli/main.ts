@@ -1,0 +1,55 @@
+/**
+ * The `apx` command line: yargs commands that parse flags, call the library, print, and choose the exit code
+ * — 0 clean, 1 problems found, 2 usage or fatal error. Results go to stdout, diagnostics to stderr.
+ */
+import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
+import { processStreams, STDIN_ARG, type Streams, UsageError } from './io.js';
+import { toJsonBuilder, toJsonCommand, type ToJsonArgs } from './to-json.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[], io: Streams = processStreams): Promise<number> {
+  let exitCode = 0;
+  let usageFailure: string | undefined;
+  const run = (p: Promise<number>): Promise<void> =>
+    p.then((code) => {
+      exitCode = code;
+    });
+
+  // yargs-parser reads a lone `-` as a flag; hand it a placeholder that readInput maps back to stdin.
+  const cli = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+    .scriptName('apx')
+    .usage('$0 <command> [options]\n\nApache httpd configuration as a language: parse, check, translate and run reverse-proxy configs.')
+    .command<ToJsonArgs>('to-json <file>', 'print a config as JSON', toJsonBuilder, (a) => run(toJsonCommand(a, io)))
+    .demandCommand(1, 'name a command')
+    .strict()
+    .recommendCommands()
+    .version(packageVersion())
+    .alias('h', 'help')
+    .alias('v', 'version')
+    .example('$0 to-json --ast /etc/apache2/sites-available/000-default.conf', 'the syntax tree of a site')
+    .epilog('Exit codes: 0 clean, 1 problems found, 2 usage or fatal error.')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      // Throwing stops yargs from running a command after a usage failure.
+      if (err && !(err instanceof UsageError)) throw err;
+      throw new UsageError(err ? err.message : msg);
+    });
+
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    usageFailure = err.message;
+  }
+  if (usageFailure !== undefined) {
+    io.stderr.write(`apx: ${usageFailure}\nRun 'apx --help' for usage.\n`);
+    return 2;
+  }
+  return exitCode;
+}
