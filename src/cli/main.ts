@@ -5,7 +5,7 @@
 import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
 import { processStreams, STDIN_ARG, type Streams, UsageError } from './io.js';
-import { toJsonBuilder, toJsonCommand, type ToJsonArgs } from './to-json.js';
+import { commands } from './commands.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,10 +21,13 @@ export async function main(argv: readonly string[], io: Streams = processStreams
     });
 
   // yargs-parser reads a lone `-` as a flag; hand it a placeholder that readInput maps back to stdin.
-  const cli = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+  let cli = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('apx')
-    .usage('$0 <command> [options]\n\nApache httpd configuration as a language: parse, check, translate and run reverse-proxy configs.')
-    .command<ToJsonArgs>('to-json <file>', 'print a config as JSON', toJsonBuilder, (a) => run(toJsonCommand(a, io)))
+    .usage('$0 <command> [options]\n\nApache httpd configuration as a language: parse, check, translate and run reverse-proxy configs.');
+  for (const c of commands) {
+    cli = cli.command(c.command, c.describe, c.builder as never, (a) => run(c.run(a as never, io)));
+  }
+  cli = cli
     .demandCommand(1, 'name a command')
     .strict()
     .recommendCommands()

@@ -5,6 +5,7 @@ import { parse } from '../syntax/parse.js';
 import { toAstJson } from '../syntax/json.js';
 import { readInput, type Streams, UsageError } from './io.js';
 import { formatDiagnosticsText } from './report.js';
+import type { ApxCommand } from './command.js';
 
 export interface ToJsonArgs {
   file: string;
@@ -12,7 +13,7 @@ export interface ToJsonArgs {
   pretty: boolean;
 }
 
-export function toJsonBuilder(y: Argv): Argv<ToJsonArgs> {
+function builder(y: Argv): Argv<ToJsonArgs> {
   return y
     .positional('file', { type: 'string', describe: 'config file, or - for standard input', demandOption: true })
     .option('ast', { type: 'boolean', default: false, describe: 'print the lossless syntax tree instead of the proxy model' })
@@ -21,7 +22,7 @@ export function toJsonBuilder(y: Argv): Argv<ToJsonArgs> {
     .example('cat site.conf | $0 to-json --ast - | jq \'.. | objects | select(.name? == "ProxyPass") | .args\'', 'every ProxyPass, from stdin') as unknown as Argv<ToJsonArgs>;
 }
 
-export async function toJsonCommand(args: ToJsonArgs, io: Streams): Promise<number> {
+async function run(args: ToJsonArgs, io: Streams): Promise<number> {
   if (!args.ast) {
     throw new UsageError('to-json needs --ast for now: the proxy model output is not built yet');
   }
@@ -32,3 +33,5 @@ export async function toJsonCommand(args: ToJsonArgs, io: Streams): Promise<numb
   io.stdout.write(JSON.stringify(toAstJson(ast), null, args.pretty ? 2 : undefined) + '\n');
   return 0;
 }
+
+export const toJson: ApxCommand<ToJsonArgs> = { command: 'to-json <file>', describe: 'print a config as JSON', builder, run };

@@ -1,0 +1,294 @@
+/**
+ * The ProxyModel: what a config means for a reverse proxy, lowered from the resolved tree. It is the only
+ * contract between apx's front end and its back ends (runtime, translators, `to-json`): they never see the
+ * syntax tree. Everything httpd would decide at start-up is decided here — inheritance from the main
+ * server into virtual hosts, the order mod_proxy consults rules in, every worker parameter with httpd's
+ * default made explicit — so a consumer needs no Apache knowledge to act on it.
+ *
+ * JSON-safe by construction (no Maps, no undefined: absent is `null`), validated by ./schema.json.
+ * Every node carries the span of the directive it came from. Bump MODEL_VERSION on any incompatible change.
+ */
+
+export const MODEL_FORMAT = 'apx-model';
+export const MODEL_VERSION = 1;
+
+/** Where a model node came from; spans are 1-based like diagnostics. */
+export interface SourceSpan {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface ProxyModel {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  source: ModelSource;
+  listeners: Listener[];
+  /** The main server: answers requests on addresses no <VirtualHost> claims. Its settings are already merged into each vhost below. */
+  mainServer: Server;
+  virtualHosts: VirtualHost[];
+  balancers: Balancer[];
+  logFormats: LogFormatDef[];
+  /** Every directive apx did not model, with why — nothing is dropped silently. */
+  unsupported: Unsupported[];
+}
+
+export interface ModelSource {
+  /** The file given to apx (`<stdin>` for standard input). */
+  entry: string;
+  /** `tree`: a whole server config was read; `lone-file`: one file read in the context of a default Debian install. */
+  mode: 'tree' | 'lone-file';
+  serverRoot: string | null;
+  /** a2enmod names of the loaded modules, sorted. */
+  modules: string[];
+  /** Every assumption the model depends on (e.g. the default Debian module set for a lone file). */
+  assumptions: string[];
+}
+
+export interface Listener {
+  /** null for all addresses (`Listen 80`, `*:80`). */
+  host: string | null;
+  port: number;
+  /** `Listen 443 https`; null when not given. */
+  protocol: string | null;
+  /** Indices into `virtualHosts` of the vhosts that answer on this listener, in config order. */
+  virtualHosts: number[];
+  span: SourceSpan | null;
+}
+
+export interface VirtualHostAddress {
+  /** null for `*` or `_default_`. */
+  host: string | null;
+  /** null for `*` (any port). */
+  port: number | null;
+  /** Written as `_default_`. */
+  isDefault: boolean;
+}
+
+/** Settings shared by the main server and each virtual host (after inheritance). */
+export interface Server {
+  serverName: string | null;
+  serverAliases: string[];
+  documentRoot: string | null;
+  /** Rules in the order mod_proxy consults them: <Location> rules first, then the main server's, then the vhost's own. */
+  routes: Route[];
+  reverse: ReverseRule[];
+  headers: HeaderBehaviour;
+  timeouts: Timeouts;
+  tls: Tls | null;
+  /** `ProxyRequests On` makes this server a forward proxy. */
+  forwardProxy: boolean;
+  allowEncodedSlashes: 'off' | 'on' | 'nodecode';
+  /** `<Location>` handlers apx can serve itself: balancer-manager, server-status. */
+  handlers: LocationHandler[];
+  logs: Logs;
+  span: SourceSpan | null;
+}
+
+export interface VirtualHost extends Server {
+  /** Stable id: `vhost-<index>` in config order. */
+  id: string;
+  addresses: VirtualHostAddress[];
+  /** More than one vhost shares one of this vhost's addresses, so Host selects among them. */
+  nameBased: boolean;
+}
+
+export type RouteMatch = { kind: 'prefix'; path: string } | { kind: 'regex'; pattern: string; caseInsensitive: boolean };
+
+export interface Route {
+  match: RouteMatch;
+  /** `ProxyPass /x !`: requests matching stay local. */
+  exclude: boolean;
+  /** null for exclusions. */
+  target: Target | null;
+  /** Where the rule was written. */
+  origin: {
+    directive: 'ProxyPass' | 'ProxyPassMatch';
+    /** The enclosing <Location>/<LocationMatch> path or pattern, or null at server level. */
+    location: string | null;
+    locationIsRegex: boolean;
+    /** Inherited from the main server into this vhost. */
+    inherited: boolean;
+  };
+  /** Rule flags: `nocanon`, `noquery`, `interpolate`, `mapping=`. */
+  flags: RouteFlags;
+  /** The worker parameters for a direct target (null for balancer targets: see the balancer's members). */
+  worker: WorkerParams | null;
+  span: SourceSpan | null;
+}
+
+export interface RouteFlags {
+  nocanon: boolean;
+  noquery: boolean;
+  interpolate: boolean;
+  mapping: 'encoded' | 'servlet' | null;
+}
+
+export interface Target {
+  /** The URL exactly as written (after ${VAR} expansion). */
+  url: string;
+  /** Lower-case scheme: http, https, ws, wss, balancer, ajp, fcgi, h2, h2c, unix+http … */
+  scheme: string;
+  host: string;
+  /** Explicit or the scheme's default; null for balancer and unix-socket targets. */
+  port: number | null;
+  /** Path part of the URL, `` when none was written (which matters: `http://b` vs `http://b/`). */
+  path: string;
+  /** For `balancer://name/…`: the balancer's name. */
+  balancer: string | null;
+  /** For `unix:/path|http://…` targets: the socket path. */
+  unixSocket: string | null;
+}
+
+/** A worker's parameters with httpd's defaults made explicit (mod_proxy.c set_worker_param). */
+export interface WorkerParams {
+  retry: number;
+  /** Seconds; the server's ProxyTimeout, else Timeout, when not set on the worker. */
+  timeout: number;
+  connectionTimeout: number;
+  keepalive: boolean;
+  disableReuse: boolean;
+  /** Max connections; null = httpd's ThreadsPerChild default. */
+  max: number | null;
+  min: number | null;
+  smax: number | null;
+  ttl: number | null;
+  loadFactor: number;
+  lbset: number;
+  ping: number;
+  route: string | null;
+  redirect: string | null;
+  status: MemberStatus;
+  /** `upgrade=` protocol (websocket…); null when not set. */
+  upgrade: string | null;
+  /** Parameters not listed above, verbatim, lower-case keys. */
+  other: Record<string, string>;
+}
+
+export interface MemberStatus {
+  disabled: boolean;
+  stopped: boolean;
+  ignoreErrors: boolean;
+  hotStandby: boolean;
+  hotSpare: boolean;
+  inError: boolean;
+  drain: boolean;
+}
+
+export interface Balancer {
+  /** `mycluster` for `balancer://mycluster`. */
+  name: string;
+  url: string;
+  members: BalancerMember[];
+  lbmethod: string;
+  stickySession: string | null;
+  stickySessionSep: string;
+  scolonPathDelim: boolean;
+  noFailover: boolean;
+  /** Seconds to wait for a free member; 0 = don't wait. */
+  timeout: number;
+  /** null = members − 1 (httpd's default). */
+  maxAttempts: number | null;
+  failOnStatus: number[];
+  failOnTimeout: boolean;
+  forceRecovery: boolean;
+  growth: number;
+  /** Where it was defined (<Proxy balancer://…> or the first BalancerMember). */
+  span: SourceSpan | null;
+}
+
+export interface BalancerMember {
+  url: string;
+  target: Target;
+  params: WorkerParams;
+  span: SourceSpan | null;
+}
+
+export type ReverseRule =
+  | { kind: 'url'; /** local path prefix */ path: string; /** backend URL or balancer://name/ */ url: string; interpolate: boolean; location: string | null; span: SourceSpan | null }
+  | { kind: 'cookie-domain'; internal: string; public: string; span: SourceSpan | null }
+  | { kind: 'cookie-path'; internal: string; public: string; span: SourceSpan | null };
+
+export interface HeaderBehaviour {
+  preserveHost: boolean;
+  /** X-Forwarded-For/-Host/-Server. */
+  addHeaders: boolean;
+  via: 'off' | 'on' | 'full' | 'block';
+  /** `RequestHeader` operations in config order. */
+  request: HeaderOp[];
+  /** `Header` operations in config order. */
+  response: HeaderOp[];
+}
+
+export interface HeaderOp {
+  action: 'set' | 'append' | 'add' | 'unset' | 'merge' | 'setifempty' | 'echo' | 'edit' | 'edit*' | 'note';
+  /** `always` or `onsuccess` for response headers; null for request headers. */
+  condition: 'always' | 'onsuccess' | null;
+  header: string;
+  value: string | null;
+  /** For edit/edit*: the regex and replacement are `value` and `replacement`. */
+  replacement: string | null;
+  /** Trailing `early`, `env=…`, `expr=…` kept verbatim. */
+  when: string | null;
+  span: SourceSpan | null;
+}
+
+export interface Timeouts {
+  /** `Timeout`, default 60 s. */
+  timeout: number;
+  /** `ProxyTimeout`, null when not set (workers then use `timeout`). */
+  proxyTimeout: number | null;
+}
+
+export interface Tls {
+  engine: boolean;
+  certificateFile: string | null;
+  certificateKeyFile: string | null;
+  certificateChainFile: string | null;
+  protocol: string | null;
+  cipherSuite: string | null;
+  proxyEngine: boolean;
+  proxyVerify: string | null;
+  proxyCaCertificateFile: string | null;
+  proxyCheckPeerName: boolean | null;
+}
+
+export interface LocationHandler {
+  path: string;
+  handler: 'balancer-manager' | 'server-status';
+  /** `Require` lines inside the <Location>, verbatim; empty = none (exposed to everyone). */
+  require: string[][];
+  span: SourceSpan | null;
+}
+
+export interface LogFormatDef {
+  /** Nickname (`combined`) or null for a format given inline. */
+  name: string | null;
+  format: string;
+  span: SourceSpan | null;
+}
+
+export interface Logs {
+  errorLog: string | null;
+  logLevel: string | null;
+  access: AccessLog[];
+}
+
+export interface AccessLog {
+  /** File path, or `|command` for piped logs. */
+  target: string;
+  /** The LogFormat string, nickname resolved. */
+  format: string;
+  formatName: string | null;
+  span: SourceSpan | null;
+}
+
+export interface Unsupported {
+  directive: string;
+  args: string[];
+  /** Why apx did not model it: `not a proxy setting`, `module mod_rewrite is not modelled`, … */
+  reason: string;
+  span: SourceSpan | null;
+}
