@@ -23,8 +23,8 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
 }
 
 /** `-` reads standard input; anything else is a file path. */
-export async function readInput(path: string): Promise<Input> {
-  if (path === '-' || path === STDIN_ARG) return { file: STDIN_NAME, text: await readStdin() };
+export async function readInput(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<Input> {
+  if (path === '-' || path === STDIN_ARG) return { file: STDIN_NAME, text: await readStdin(stdin) };
   try {
     return { file: path, text: readFileSync(path, 'utf8') };
   } catch (err) {
@@ -48,8 +48,9 @@ export function describeFsError(err: unknown): string {
 }
 
 export interface Streams {
+  readonly stdin: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
 }
 
-export const processStreams: Streams = { stdout: process.stdout, stderr: process.stderr };
+export const processStreams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };

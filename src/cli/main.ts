@@ -7,9 +7,17 @@ import { readFileSync } from 'node:fs';
 import { processStreams, STDIN_ARG, type Streams, UsageError } from './io.js';
 import { commands } from './commands.js';
 
+/** apx's own package.json: two levels up from src/cli, three from dist/src/cli. */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'apx' && pkg.version) return pkg.version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return 'unknown';
 }
 
 export async function main(argv: readonly string[], io: Streams = processStreams): Promise<number> {
@@ -21,7 +29,8 @@ export async function main(argv: readonly string[], io: Streams = processStreams
     });
 
   // yargs-parser reads a lone `-` as a flag; hand it a placeholder that readInput maps back to stdin.
-  let cli = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
+  const args = argv.map((a) => (a === '-' ? STDIN_ARG : a));
+  let cli = yargs()
     .scriptName('apx')
     .usage('$0 <command> [options]\n\nApache httpd configuration as a language: parse, check, translate and run reverse-proxy configs.');
   for (const c of commands) {
@@ -45,7 +54,10 @@ export async function main(argv: readonly string[], io: Streams = processStreams
     });
 
   try {
-    await cli.parseAsync();
+    // With a callback yargs hands us --help/--version text instead of printing it, so it goes to io.stdout.
+    await cli.parseAsync(args, {}, (_err, _argv, output) => {
+      if (output) io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     usageFailure = err.message;

@@ -26,7 +26,7 @@ async function run(args: ToJsonArgs, io: Streams): Promise<number> {
   if (!args.ast) {
     throw new UsageError('to-json needs --ast for now: the proxy model output is not built yet');
   }
-  const input = await readInput(args.file);
+  const input = await readInput(args.file, io.stdin);
   const { ast, diagnostics } = parse(input.text, input.file);
   io.stderr.write(formatDiagnosticsText(diagnostics));
   if (diagnostics.some(isError)) return 1;

@@ -1,0 +1,14 @@
+/**
+ * apx's library API: the same functions the CLI is built on.
+ *
+ *   import { parse, print } from 'apx';
+ *   const { ast, diagnostics } = parse(text, '000-default.conf');
+ */
+export type { Diagnostic, Severity, Span, RelatedLocation } from './diagnostic.js';
+export { compareDiagnostics, formatLocation, isError } from './diagnostic.js';
+export type * from './syntax/ast.js';
+export { parse, type ParseResult } from './syntax/parse.js';
+export { print } from './syntax/print.js';
+export { toAstJson, fromAstJson, type JsonAst, type JsonNode } from './syntax/json.js';
+export { sameName, nameKey } from './syntax/names.js';
+export type * from './model/types.js';
