@@ -9,13 +9,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/differential/**', 'test/fuzz/**', 'test/corpus/**', 'test/system/**'],
+          exclude: ['test/differential/**', 'test/fuzz/**', 'test/corpus/**', 'test/system/**', 'test/**/*.system.test.ts'],
         },
       },
       {
         test: {
           name: 'system',
-          include: ['test/differential/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/corpus/**/*.test.ts', 'test/system/**/*.test.ts'],
+          include: ['test/differential/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/corpus/**/*.test.ts', 'test/system/**/*.test.ts', 'test/**/*.system.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
