@@ -12,3 +12,5 @@ export { print } from './syntax/print.js';
 export { toAstJson, fromAstJson, type JsonAst, type JsonNode } from './syntax/json.js';
 export { sameName, nameKey } from './syntax/names.js';
 export type * from './model/types.js';
+export type * from './config/types.js';
+export { load, nodeFs, memoryFs, walk, directives, sections, type MemoryFsOptions, type WalkContext, type WalkOptions, type Visitor, type DirectiveVisit } from './config/index.js';

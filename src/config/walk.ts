@@ -22,17 +22,50 @@ export interface WalkOptions {
 /** Return `'skip'` from the visitor to not descend into a section or include. */
 export type Visitor = (node: ResolvedNode, ctx: WalkContext) => void | 'skip';
 
+/** Enclosing sections as a linked list, so entering a section costs O(1) whatever the nesting depth. */
+interface Chain {
+  readonly section: ResolvedSection;
+  readonly parent: Chain | null;
+}
+
+function toArray(chain: Chain | null): ResolvedSection[] {
+  const out: ResolvedSection[] = [];
+  for (let c = chain; c !== null; c = c.parent) out.push(c.section);
+  return out.reverse();
+}
+
+/** One context per section level, shared by its nodes; the arrays are built only when a visitor reads them. */
+interface FrameContext extends WalkContext {
+  readonly ancestorChain: Chain | null;
+  readonly enclosingChain: Chain | null;
+}
+
+function frameContext(ancestorChain: Chain | null, enclosingChain: Chain | null, file: ResolvedFile): FrameContext {
+  let ancestors: readonly ResolvedSection[] | null = null;
+  let enclosing: readonly ResolvedSection[] | null = null;
+  // Getters of an object literal are own, enumerable properties: `{ ...ctx }` still copies them.
+  return {
+    ancestorChain,
+    enclosingChain,
+    file,
+    get ancestors() {
+      return (ancestors ??= toArray(ancestorChain));
+    },
+    get enclosing() {
+      return (enclosing ??= toArray(enclosingChain));
+    },
+  };
+}
+
 export function walk(file: ResolvedFile, visit: Visitor, options: WalkOptions = {}): void {
   const all = options.includeInactive === true;
   // An explicit stack instead of recursion: generated configs nest and include deeply.
   interface Frame {
     readonly nodes: readonly ResolvedNode[];
     index: number;
-    readonly ancestors: readonly ResolvedSection[];
-    readonly enclosing: readonly ResolvedSection[];
-    readonly file: ResolvedFile;
+    readonly ctx: FrameContext;
   }
-  const stack: Frame[] = [{ nodes: file.children, index: 0, ancestors: [], enclosing: [], file }];
+  const stack: Frame[] = [{ nodes: file.children, index: 0, ctx: frameContext(null, null, file) }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
     if (frame.index >= frame.nodes.length) {
@@ -41,16 +74,17 @@ export function walk(file: ResolvedFile, visit: Visitor, options: WalkOptions = 
     }
     const node = frame.nodes[frame.index++]!;
     if (!all && !node.active) continue;
-    const ctx: WalkContext = { ancestors: frame.ancestors, enclosing: frame.enclosing, file: frame.file };
+    const ctx = frame.ctx;
     if (visit(node, ctx) === 'skip') continue;
     if (node.kind === 'section') {
-      const ancestors = [...frame.ancestors, node];
-      const enclosing = node.condition === null ? [...frame.enclosing, node] : frame.enclosing;
-      stack.push({ nodes: node.children, index: 0, ancestors, enclosing, file: frame.file });
+      const ancestors: Chain = { section: node, parent: ctx.ancestorChain };
+      const enclosing = node.condition === null ? { section: node, parent: ctx.enclosingChain } : ctx.enclosingChain;
+      stack.push({ nodes: node.children, index: 0, ctx: frameContext(ancestors, enclosing, ctx.file) });
     } else if (node.kind === 'include') {
       // Reversed so the first matched file is read first.
-      for (const f of [...node.files].reverse()) {
-        stack.push({ nodes: f.children, index: 0, ancestors: frame.ancestors, enclosing: frame.enclosing, file: f });
+      for (let i = node.files.length - 1; i >= 0; i--) {
+        const f = node.files[i]!;
+        stack.push({ nodes: f.children, index: 0, ctx: frameContext(ctx.ancestorChain, ctx.enclosingChain, f) });
       }
     }
   }

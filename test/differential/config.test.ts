@@ -1,0 +1,229 @@
+/**
+ * src/config against real httpd: the files apx reads for a tree must be the files `apache2 -t -D DUMP_INCLUDES`
+ * lists, in the same order, and the module set must be what `apache2 -M` lists. Each row states the httpd
+ * behaviour it pins down (server/config.c include globbing, core.c Define/IfDefine/IfModule/IfFile/IfDirective,
+ * mod_version's IfVersion). Private ServerRoots come from test/support/apache.ts; the Debian tree of the corpus
+ * is copied to a temporary directory with its links made real and read by apache2 with Debian's envvars.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { load, nodeFs, type LoadResult } from '../../src/config/index.js';
+import { moduleByName } from '../../src/directives/index.js';
+import { CORPUS, filesRead, linkTarget } from '../config/helpers.js';
+import {
+  apacheAvailable,
+  apacheBinary,
+  apacheSkipReason,
+  configTest,
+  createServerRoot,
+  disposeAllApache,
+  dumpIncludes,
+  dumpModules,
+  dumpVhosts,
+  parseDumpModules,
+  type ServerRoot,
+} from '../support/apache.js';
+
+/** The paths of DUMP_INCLUDES output, in order (`(*) root`, then `(line) file` per file read). */
+function includesOf(dump: string): string[] {
+  return [...dump.matchAll(/^\s+\((?:\*|\d+)\) (.+)$/gm)].map((m) => m[1]!.trim());
+}
+
+/** apx's module set as the symbols `apache2 -M` prints. */
+function symbols(r: LoadResult): string[] {
+  return [...r.modules.names].map((n) => moduleByName(n)?.symbol ?? `${n}_module`).sort();
+}
+
+function loadRoot(root: ServerRoot, defines: readonly string[] = []): LoadResult {
+  return load({ file: root.confFile }, { fs: nodeFs, defines });
+}
+
+describe.skipIf(!apacheAvailable())(`src/config vs apache2 -D DUMP_INCLUDES / -M ${apacheSkipReason()}`, () => {
+  afterAll(disposeAllApache);
+
+  it('globs, directories and dot-files: the same files in the same order', async () => {
+    const root = await createServerRoot({
+      // server/config.c: a directory is read whole (dot-files and subdirectories too, sorted by strcmp);
+      // a wildcard skips dot-files (APR_FNM_PERIOD), matches directories in middle parts, sorts by full path.
+      config: 'Include sub\nInclude g/*.conf\nIncludeOptional w/*/x.conf\nIncludeOptional nothing/*.conf\nInclude g/[!b]*.conf\n',
+      files: {
+        'sub/1.conf': '#\n',
+        'sub/.dot.conf': '#\n',
+        'sub/.hid/x.conf': '#\n',
+        'sub/a/x.conf': '#\n',
+        'sub/Z.conf': '#\n',
+        'g/b.conf': '#\n',
+        'g/a.conf': '#\n',
+        'g/.x.conf': '#\n',
+        'g/B.conf': '#\n',
+        'w/b/x.conf': '#\n',
+        'w/a/x.conf': '#\n',
+        'w/c/y.conf': '#\n',
+      },
+    });
+    const dump = includesOf(await dumpIncludes(root));
+    const r = loadRoot(root);
+    expect(filesRead(r)).toEqual(dump);
+    expect(dump).toContain(root.path('sub/.hid/x.conf'));
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('conditions decide which Includes are read (IfDefine, -D, Define order, IfModule, IfVersion, IfFile, IfDirective, IfSection)', async () => {
+    const files: Record<string, string> = {};
+    const lines: string[] = [];
+    const cond = (open: string, close: string, name: string): void => {
+      files[`c/${name}.conf`] = '#\n';
+      lines.push(`<${open}>`, `Include c/${name}.conf`, `</${close}>`);
+    };
+    cond('IfDefine FROM_CMDLINE', 'IfDefine', 'cmdline-yes');
+    cond('IfDefine !FROM_CMDLINE', 'IfDefine', 'cmdline-no');
+    cond('IfDefine LATER', 'IfDefine', 'before-define');
+    lines.push('Include c/defines.conf');
+    files['c/defines.conf'] = 'Define LATER\nDefine WHICH two\n';
+    cond('IfDefine LATER', 'IfDefine', 'after-define');
+    files['c/v-two.conf'] = '#\n';
+    lines.push('Include c/v-${WHICH}.conf');
+    cond('IfModule proxy_module', 'IfModule', 'proxy-symbol');
+    cond('IfModule mod_proxy_http.c', 'IfModule', 'proxy-http-source');
+    cond('IfModule ssl_module', 'IfModule', 'ssl-not-loaded');
+    cond('IfModule !ssl_module', 'IfModule', 'not-ssl');
+    cond('IfVersion >= 2.4', 'IfVersion', 'version-ge');
+    cond('IfVersion < 2.4', 'IfVersion', 'version-lt');
+    cond('IfVersion ~ ^2\\.4\\.', 'IfVersion', 'version-regex');
+    cond('IfFile c/defines.conf', 'IfFile', 'file-there');
+    cond('IfFile !c/none.conf', 'IfFile', 'file-absent');
+    cond('IfDirective ProxyPass', 'IfDirective', 'directive-proxypass');
+    cond('IfDirective SSLEngine', 'IfDirective', 'directive-ssl');
+    cond('IfSection Proxy', 'IfSection', 'section-proxy');
+    cond('IfDefine !FROM_CMDLINE', 'IfDefine', 'outer-false');
+    // Nested in a false branch: never read, whatever it says.
+    lines.splice(lines.length - 1, 0, '<IfModule proxy_module>', 'Include c/never.conf', '</IfModule>');
+    files['c/never.conf'] = '#\n';
+    const root = await createServerRoot({ modules: ['proxy_http'], config: `${lines.join('\n')}\n`, files });
+    const dump = includesOf(await dumpIncludes(root, { defines: ['FROM_CMDLINE'] }));
+    const r = loadRoot(root, ['FROM_CMDLINE']);
+    expect(filesRead(r)).toEqual(dump);
+    expect(dump.map((p) => relative(root.dir, p))).toEqual(
+      expect.arrayContaining(['c/cmdline-yes.conf', 'c/after-define.conf', 'c/v-two.conf', 'c/proxy-symbol.conf', 'c/version-regex.conf', 'c/section-proxy.conf']),
+    );
+    expect(dump.map((p) => relative(root.dir, p))).not.toContain('c/before-define.conf');
+  });
+
+  it('Define, UnDefine, -D and ${VAR}: the defines apache2 -S reports at the end are apx\'s', async () => {
+    const root = await createServerRoot({
+      // core.c: Define is global and applies in reading order; a value Define'd from ${} is the expanded text;
+      // UnDefine removes both the name and its value; `-D X=y` is the name "X=y".
+      config: 'Define A 1\nDefine B "${A} two"\nDefine C\nDefine GONE x\nUnDefine GONE\nInclude d.conf\n',
+      files: { 'd.conf': '<VirtualHost *:80>\nDefine IN_VHOST "${B}"\n</VirtualHost>\n' },
+    });
+    const out = await dumpVhosts(root, { defines: ['CMD', 'K=v'] });
+    const real = new Map([...out.matchAll(/^Define: ([^=\n]+)(?:=(.*))?$/gm)].map((m) => [m[1]!, m[2] ?? null]));
+    const r = loadRoot(root, ['CMD', 'K=v']);
+    for (const name of ['A', 'B', 'C', 'IN_VHOST', 'CMD']) expect([name, r.defines.get(name)]).toEqual([name, real.get(name)]);
+    expect(real.get('B')).toBe('1 two');
+    expect(real.has('GONE')).toBe(false);
+    expect(r.defines.has('GONE')).toBe(false);
+    expect(r.defines.has('K=v')).toBe(true);
+  });
+
+  it('a value with a space substituted unquoted becomes two arguments: httpd refuses `Define X ${B}`, apx too', async () => {
+    // util.c: ap_resolve_env runs on the whole line before ap_getword_conf splits it.
+    const root = await createServerRoot({ config: 'Define B "1 two"\nDefine X ${B}\n' });
+    const t = await configTest(root);
+    expect(t.ok).toBe(false);
+    expect(t.output).toMatch(/Define takes 1-2 arguments/);
+    const d = loadRoot(root).diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => [x.code, x.span.line])).toEqual([['config/define-args', readFileSync(root.confFile, 'utf8').split('\n').indexOf('Define X ${B}') + 1]]);
+  });
+
+  it('<IfModule mod_proxy> — httpd skips it although proxy is loaded; apx reads it and warns', async () => {
+    const root = await createServerRoot({ modules: ['proxy'], config: '<IfModule mod_proxy>\nInclude m.conf\n</IfModule>\n', files: { 'm.conf': '#\n' } });
+    const dump = includesOf(await dumpIncludes(root));
+    expect(dump).not.toContain(root.path('m.conf'));
+    const r = loadRoot(root);
+    expect(filesRead(r)).toContain(root.path('m.conf'));
+    expect(r.diagnostics.map((d) => d.code)).toContain('config/ifmodule-form');
+  });
+
+  it.each<{ name: string; config: string; files: Record<string, string>; apache: RegExp }>([
+    { name: 'a missing file', config: 'Include missing.conf\n', files: {}, apache: /Could not open configuration file/ },
+    { name: 'a wildcard matching nothing', config: 'Include d/*.conf\n', files: { 'd/x.txt': '#\n' }, apache: /No matches for the wildcard/ },
+    { name: 'a matched directory without the file', config: 'Include */x.conf\n', files: { 'a/x.conf': '#\n', 'b/y.conf': '#\n' }, apache: /Could not open configuration file/ },
+  ])('Include of $name stops httpd; apx reports config/include-not-found', async ({ config, files, apache }) => {
+    const root = await createServerRoot({ config, files });
+    const t = await configTest(root);
+    expect(t.ok).toBe(false);
+    expect(t.output).toMatch(apache);
+    expect(loadRoot(root).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['config/include-not-found']);
+  });
+
+  it('IncludeOptional of the same is silent in both', async () => {
+    const root = await createServerRoot({ config: 'IncludeOptional missing.conf\nIncludeOptional d/*.conf\nIncludeOptional */x.conf\n', files: { 'a/x.conf': '#\n', 'b/y.conf': '#\n' } });
+    expect((await configTest(root)).ok).toBe(true);
+    const r = loadRoot(root);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(filesRead(r)).toEqual(includesOf(await dumpIncludes(root)));
+  });
+
+  it.each([[['proxy_http', 'proxy_balancer', 'lbmethod_byrequests']], [['ssl', 'rewrite', 'headers']], ['all' as const]])('modules %j: apx\'s set is apache2 -M', async (modules) => {
+    const root = await createServerRoot({ modules });
+    const real = parseDumpModules(await dumpModules(root)).map((m) => m.name).sort();
+    expect(symbols(loadRoot(root))).toEqual(real);
+  });
+
+  describe('the corpus Debian tree (links made real, Debian envvars exported)', () => {
+    let dir = '';
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Copy a corpus tree, turning its link stubs into symlinks. */
+    function materialise(src: string): string {
+      const out = mkdtempSync(join(tmpdir(), 'apx-config-tree-'));
+      const copy = (from: string, to: string): void => {
+        mkdirSync(to, { recursive: true });
+        for (const e of readdirSync(from, { withFileTypes: true })) {
+          const f = join(from, e.name);
+          const t = join(to, e.name);
+          if (e.isDirectory()) copy(f, t);
+          else if (e.isFile()) {
+            const target = linkTarget(f);
+            if (target !== null) symlinkSync(target, t);
+            else writeFileSync(t, readFileSync(f));
+          }
+        }
+      };
+      copy(src, out);
+      mkdirSync(join(out, 'run'));
+      return out;
+    }
+
+    function apache2(args: string[]): { status: number | null; stdout: string; stderr: string } {
+      // What apache2ctl does: source envvars, then run the binary. The run dir points inside the copy.
+      const script = `. ./envvars; export APACHE_RUN_DIR="${dir}/run" APACHE_PID_FILE="${dir}/run/apache2.pid" APACHE_LOG_DIR="${dir}"; exec "$0" "$@"`;
+      const r = spawnSync('/bin/sh', ['-c', script, apacheBinary()!, '-d', dir, '-f', join(dir, 'apache2.conf'), ...args], {
+        cwd: dir,
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+        encoding: 'utf8',
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    it('reads every enabled module, conf and site, in order, and loads the same modules', () => {
+      dir = materialise(join(CORPUS, 'debian-apache2'));
+      const inc = apache2(['-t', '-D', 'DUMP_INCLUDES']);
+      expect(inc.status, inc.stderr).toBe(0);
+      const r = load({ file: join(dir, 'sites-available', '000-default.conf') }, { fs: nodeFs });
+      expect(r.mode).toBe('tree');
+      expect(r.entryFile?.path).toBe(join(dir, 'sites-enabled', '000-default.conf'));
+      expect(filesRead(r)).toEqual(includesOf(inc.stdout));
+      const mods = apache2(['-M']);
+      expect(symbols(r)).toEqual(parseDumpModules(mods.stdout).map((m) => m.name).sort());
+      expect(r.diagnostics).toEqual([]);
+      expect(dirname(r.root.path)).toBe(dir);
+    });
+  });
+});
