@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: Streams = processStreams
     cli = cli.command(c.command, c.describe, c.builder as never, (a) => run(c.run(a as never, io)));
   }
   cli = cli
+    .parserConfiguration({ 'boolean-negation': false })
     .demandCommand(1, 'name a command')
     .strict()
     .recommendCommands()

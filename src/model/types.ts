@@ -282,12 +282,20 @@ export interface AccessLog {
   /** The LogFormat string, nickname resolved. */
   format: string;
   formatName: string | null;
+  /** A trailing `env=…` or `expr=…` that decides which requests are logged; null when every request is. Additive. */
+  condition: string | null;
   span: SourceSpan | null;
 }
 
 export interface Unsupported {
   directive: string;
   args: string[];
+  /**
+   * `irrelevant`: understood, and changes nothing a reverse proxy does (ServerAdmin, <Directory> settings, MPM
+   * tuning). `unsupported`: may change what the proxy does, and apx does not reproduce it (mod_rewrite, access
+   * control in <Location>, per-location headers). Added in model version 1 (additive).
+   */
+  category: 'irrelevant' | 'unsupported';
   /** Why apx did not model it: `not a proxy setting`, `module mod_rewrite is not modelled`, … */
   reason: string;
   span: SourceSpan | null;

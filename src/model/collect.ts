@@ -1,0 +1,277 @@
+/**
+ * The collecting pass: every active directive in reading order, assigned to the server it configures and handled
+ * the way its module's command handler would (mod_proxy.c add_pass/add_member/set_proxy_param, core.c,
+ * mod_log_config.c, mod_headers.c, mod_ssl). What is not handled goes to `unsupported` with a reason.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import type { LoadResult, ResolvedDirective, ResolvedSection } from '../config/types.js';
+import { walk } from '../config/walk.js';
+import { cAtoi, parseApacheTimeout } from '../directives/cnum.js';
+import { nameKey, sameName } from '../syntax/names.js';
+import { parseListen, parseVhostAddress } from './addresses.js';
+import { addMember, proxySectionUrl, proxySet } from './balancer-defs.js';
+import { classify } from './classify.js';
+import { newCollector, toSourceSpan, type BalancerDraft } from './context.js';
+import { parseHeaderOp } from './headers.js';
+import { addPass, addReverse, locationOf } from './proxy-pass.js';
+import { newScope, type ServerScope } from './scope.js';
+import type { Listener, SourceSpan, Unsupported } from './types.js';
+
+export type { BalancerDraft };
+
+export interface Collected {
+  readonly main: ServerScope;
+  readonly vhosts: ServerScope[];
+  readonly listeners: (Omit<Listener, 'virtualHosts'>)[];
+  readonly balancers: Map<string, BalancerDraft>;
+  readonly logFormats: { name: string | null; format: string; span: SourceSpan | null }[];
+  readonly unsupported: Unsupported[];
+  readonly diagnostics: Diagnostic[];
+  readonly modules: ReadonlySet<string>;
+  /** `Require` lines of each <Location> that has a handler apx serves. */
+  readonly requires: Map<ResolvedSection, string[][]>;
+}
+
+const isOn = (v: string | undefined): boolean => v !== undefined && /^on$/i.test(v);
+const isSection = (s: ResolvedSection, ...names: string[]): boolean => names.some((n) => sameName(s.name, n));
+
+export function collect(loaded: LoadResult): Collected {
+  const main = newScope(null, []);
+  const vhosts: ServerScope[] = [];
+  const vhostOf = new Map<ResolvedSection, ServerScope>();
+  const listeners: Omit<Listener, 'virtualHosts'>[] = [];
+  const c = newCollector();
+  const logFormats: Collected['logFormats'] = [];
+  const unsupported: Unsupported[] = [];
+  const modules = loaded.modules.names;
+  /** Require lines per <Location>, attached to a handler or reported unsupported at the end. */
+  const locationRequires = new Map<ResolvedSection, ResolvedDirective[]>();
+
+  const error = c.error;
+  /** Reading order of every directive, so `unsupported` lists them as the config does. */
+  const seq = new Map<ResolvedDirective, number>();
+  const skipped: { seq: number; entry: Unsupported }[] = [];
+  const skip = (d: ResolvedDirective, category: Unsupported['category'], reason: string): void => {
+    skipped.push({ seq: seq.get(d) ?? 0, entry: { directive: d.name, args: [...d.args], category, reason, span: toSourceSpan(d.span) } });
+  };
+
+  const serverDirective = (d: ResolvedDirective, scope: ServerScope, isMain: boolean): boolean => {
+    const a = d.args;
+    switch (nameKey(d.name)) {
+      case 'listen': {
+        if (!isMain) return false;
+        const l = parseListen(a);
+        if (!l) error(d, 'model/invalid-listen', `Listen "${a.join(' ')}" is not [address:]port [protocol]`, 'Listen 80');
+        else listeners.push({ ...l, span: toSourceSpan(d.span) });
+        return true;
+      }
+      case 'servername':
+        scope.serverName = a[0] ?? null;
+        return true;
+      case 'serveralias':
+        scope.serverAliases.push(...a);
+        return true;
+      case 'documentroot':
+        scope.documentRoot = a[0] ?? null;
+        return true;
+      case 'timeout': {
+        // core.c set_timeout(): ap_timeout_parameter_parse with seconds as the default unit (`Timeout 1min` works).
+        const micros = parseApacheTimeout(a[0] ?? '', 's');
+        if (micros === null) error(d, 'model/invalid-timeout', `Timeout "${a[0] ?? ''}" is not a duration`, 'Timeout 60');
+        else scope.timeout = micros / 1_000_000;
+        return true;
+      }
+      case 'proxytimeout': {
+        // mod_proxy.c set_proxy_timeout(): atoi(), at least one second.
+        const n = cAtoi(a[0] ?? '');
+        if (n < 1) error(d, 'model/invalid-timeout', 'Proxy Timeout must be at least 1 second.', 'ProxyTimeout 60');
+        else scope.proxyTimeout = n;
+        return true;
+      }
+      case 'proxypreservehost':
+        scope.preserveHost = isOn(a[0]);
+        return true;
+      case 'proxyaddheaders':
+        scope.addHeaders = isOn(a[0]);
+        return true;
+      case 'proxyrequests':
+        scope.forwardProxy = isOn(a[0]);
+        return true;
+      case 'proxyvia': {
+        const v = nameKey(a[0] ?? '');
+        if (v === 'off' || v === 'on' || v === 'full' || v === 'block') scope.via = v;
+        else error(d, 'model/invalid-value', 'ProxyVia must be one of: off | on | full | block');
+        return true;
+      }
+      case 'allowencodedslashes': {
+        const v = nameKey(a[0] ?? '');
+        if (v === 'off' || v === 'on' || v === 'nodecode') scope.allowEncodedSlashes = v;
+        else error(d, 'model/invalid-value', 'AllowEncodedSlashes must be On, Off or NoDecode');
+        return true;
+      }
+      case 'proxypass':
+      case 'proxypassmatch':
+        addPass(c, d, scope, null);
+        return true;
+      case 'proxypassreverse':
+      case 'proxypassreversecookiedomain':
+      case 'proxypassreversecookiepath':
+        addReverse(c, d, scope, null);
+        return true;
+      case 'balancermember':
+        addMember(c, d, null);
+        return true;
+      case 'proxyset':
+        if (a[0] === undefined) error(d, 'model/invalid-proxyset', 'ProxySet outside <Proxy> needs the balancer or worker URL first');
+        else proxySet(c, d, scope, a[0], a.slice(1), 'ProxySet');
+        return true;
+      case 'requestheader':
+      case 'header': {
+        const which = nameKey(d.name) === 'header' ? 'Header' : 'RequestHeader';
+        const r = parseHeaderOp(which, a, toSourceSpan(d.span));
+        if (!r.ok) error(d, 'model/invalid-header', r.message);
+        else (which === 'Header' ? scope.responseHeaders : scope.requestHeaders).push(r.op);
+        return true;
+      }
+      case 'logformat': {
+        const [format, nick] = a;
+        if (format === undefined) return false;
+        logFormats.push({ name: nick ?? null, format, span: toSourceSpan(d.span) });
+        if (nick === undefined) scope.defaultLogFormat = format;
+        else scope.logFormats.set(nick, format);
+        return true;
+      }
+      case 'customlog':
+      case 'transferlog': {
+        const transfer = nameKey(d.name) === 'transferlog';
+        const [target, formatArg, condition] = a;
+        if (target === undefined || (!transfer && formatArg === undefined)) return false;
+        if (condition !== undefined && !/^(env|expr)=/i.test(condition)) error(d, 'model/invalid-customlog', `CustomLog condition "${condition}" must be env=… or expr=…`);
+        scope.accessLogs.push({ target, formatArg: transfer ? null : formatArg!, condition: condition ?? null, span: toSourceSpan(d.span), at: d.span });
+        return true;
+      }
+      case 'errorlog':
+        scope.errorLog = a[0] ?? null;
+        return true;
+      case 'loglevel':
+        scope.logLevel = a.join(' ');
+        return true;
+      case 'sslengine':
+        scope.tls.engine = /^(on|optional)$/i.test(a[0] ?? '');
+        return true;
+      case 'sslcertificatefile':
+        scope.tls.certificateFile = a[0] ?? null;
+        return true;
+      case 'sslcertificatekeyfile':
+        scope.tls.certificateKeyFile = a[0] ?? null;
+        return true;
+      case 'sslcertificatechainfile':
+        scope.tls.certificateChainFile = a[0] ?? null;
+        return true;
+      case 'sslprotocol':
+        scope.tls.protocol = a.join(' ');
+        return true;
+      case 'sslciphersuite':
+        scope.tls.cipherSuite = a.join(' ');
+        return true;
+      case 'sslproxyengine':
+        scope.tls.proxyEngine = isOn(a[0]);
+        return true;
+      case 'sslproxyverify':
+        scope.tls.proxyVerify = a[0] ?? null;
+        return true;
+      case 'sslproxycacertificatefile':
+        scope.tls.proxyCaCertificateFile = a[0] ?? null;
+        return true;
+      case 'sslproxycheckpeername':
+        scope.tls.proxyCheckPeerName = isOn(a[0]);
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  const locationDirective = (d: ResolvedDirective, scope: ServerScope, section: ResolvedSection): boolean => {
+    const info = locationOf(section);
+    switch (nameKey(d.name)) {
+      case 'proxypass':
+      case 'proxypassmatch':
+        addPass(c, d, scope, { section, info });
+        return true;
+      case 'proxypassreverse':
+      case 'proxypassreversecookiedomain':
+      case 'proxypassreversecookiepath':
+        addReverse(c, d, scope, info);
+        return true;
+      case 'sethandler': {
+        const h = nameKey(d.args[0] ?? '');
+        if (h !== 'balancer-manager' && h !== 'server-status') return false;
+        scope.handlers.push({ path: info.path, handler: h, section, span: toSourceSpan(d.span) });
+        return true;
+      }
+      case 'require': {
+        const list = locationRequires.get(section) ?? [];
+        list.push(d);
+        locationRequires.set(section, list);
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+
+  walk(loaded.root, (node, ctx) => {
+    if (node.kind === 'include') return;
+    const encl = ctx.enclosing;
+    let scope = main;
+    let rest = encl;
+    if (encl[0] !== undefined && isSection(encl[0], 'VirtualHost')) {
+      scope = vhostOf.get(encl[0])!;
+      rest = encl.slice(1);
+    }
+    if (node.kind === 'section') {
+      if (node.condition !== null) return;
+      if (encl.length === 0 && isSection(node, 'VirtualHost')) {
+        const s = newScope(node, node.args.map(parseVhostAddress));
+        vhosts.push(s);
+        vhostOf.set(node, s);
+      } else if (rest.length === 0 && isSection(node, 'Proxy', 'ProxyMatch')) {
+        const p = proxySectionUrl(node);
+        if (!p.isRegex) proxySet(c, node, scope, p.url, p.params, 'Proxy');
+      }
+      return;
+    }
+    const d = node;
+    seq.set(d, seq.size);
+    const inner = rest[0];
+    if (rest.length === 0) {
+      if (serverDirective(d, scope, scope === main)) return;
+    } else if (rest.length === 1 && inner !== undefined && isSection(inner, 'Location', 'LocationMatch')) {
+      if (locationDirective(d, scope, inner)) return;
+    } else if (rest.length === 1 && inner !== undefined && isSection(inner, 'Proxy', 'ProxyMatch')) {
+      const p = proxySectionUrl(inner);
+      if (nameKey(d.name) === 'balancermember') {
+        addMember(c, d, p.isRegex ? null : p.url);
+        return;
+      }
+      if (nameKey(d.name) === 'proxyset' && !p.isRegex) {
+        proxySet(c, d, scope, p.url, d.args, 'ProxySet');
+        return;
+      }
+    }
+    const why = classify(d.name, rest);
+    skip(d, why.category, why.reason);
+  });
+
+  // Require lines count only for the handlers apx serves; elsewhere they are access control apx does not model.
+  const handled = new Set([main, ...vhosts].flatMap((s) => s.handlers.map((h) => h.section)));
+  for (const [section, reqs] of locationRequires) {
+    if (handled.has(section)) continue;
+    for (const d of reqs) skip(d, 'unsupported', `inside <${section.name} ${section.args.join(' ')}>: access control is not modelled`);
+  }
+
+  unsupported.push(...skipped.sort((a, b) => a.seq - b.seq).map((x) => x.entry));
+  const requires = new Map<ResolvedSection, string[][]>();
+  for (const section of handled) requires.set(section, (locationRequires.get(section) ?? []).map((d) => [...d.args]));
+  return { main, vhosts, listeners, balancers: c.balancers, logFormats, unsupported, diagnostics: c.diagnostics, modules, requires };
+}
