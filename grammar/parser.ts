@@ -2,26 +2,17 @@
  * The line grammar of httpd's configuration language, as a chevrotain CstParser.
  *
  * httpd's reader (server/config.c, ap_build_config_sub) knows only lines: a comment, a directive, a section
- * opener `<Name …>` that pushes a level, and a closer `</Name>` that pops the innermost one. Any closer closes
- * the innermost open section — a closer with another name is an error ("Expected </Location> but saw
- * </VirtualHost>") but still ends that section — so the grammar lets `section` take any closer and leaves
- * the name check to src/syntax, which can then word the message in the user's terms. A closer with nothing
- * open is `strayClose`. Every token sequence the lexer can produce is a sentence of this grammar, so
- * parsing never fails: everything httpd refuses is diagnosed on the tree, and one run reports all of it.
+ * opener `<Name …>` that pushes a level, and a closer `</Name>` that pops the innermost one. The grammar is
+ * the same: a file is a flat sequence of line shapes, and nesting is not a grammar rule — src/syntax/build.ts
+ * pushes and pops sections on an explicit stack, as ap_build_config_sub does, so no input depth can exhaust
+ * the JavaScript stack (a recursive `section` rule overflowed at about 550 levels). The names in a closer are
+ * checked there too, so each problem can be worded in the user's terms.
+ *
+ * Every token sequence the lexer can produce is a sentence of this grammar, so parsing never fails:
+ * everything httpd refuses is diagnosed on the tree, and one run reports all of it.
  */
 import { CstParser, type CstNode, type IToken } from 'chevrotain';
-import {
-  allTokens,
-  Bom,
-  CloseTag,
-  Comment,
-  DoubleQuoted,
-  Newline,
-  OpenTag,
-  SingleQuoted,
-  tokenize,
-  Word,
-} from './tokens.js';
+import { allTokens, ArgWord, Bom, CloseTag, Comment, NameWord, Newline, OpenTag, tokenize } from './tokens.js';
 
 export class ApacheConfigParser extends CstParser {
   constructor() {
@@ -31,65 +22,50 @@ export class ApacheConfigParser extends CstParser {
 
   public configFile = this.RULE('configFile', () => {
     this.OPTION(() => this.CONSUME(Bom));
-    this.MANY(() => this.SUBRULE(this.topLine));
+    this.MANY(() => this.SUBRULE(this.line));
   });
 
-  /** A line at file level: an element, or a closer with no section open. */
-  private topLine = this.RULE('topLine', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.element) }, { ALT: () => this.SUBRULE(this.strayClose) }]);
-  });
-
-  private element = this.RULE('element', () => {
+  /**
+   * One logical line. The alternatives are inlined (not sub-rules) so a line is one CST node whose
+   * `ArgWord` list holds its words in file order; which alternative matched is told by the first token's key
+   * (`Newline` alone, `Comment`, `OpenTag`, `CloseTag` or `NameWord`). Only the last line of a file may lack
+   * its `Newline`.
+   */
+  public line = this.RULE('line', () => {
     this.OR([
-      { ALT: () => this.SUBRULE(this.blankLine) },
-      { ALT: () => this.SUBRULE(this.commentLine) },
-      { ALT: () => this.SUBRULE(this.section) },
-      { ALT: () => this.SUBRULE(this.directive) },
-    ]);
-  });
-
-  private blankLine = this.RULE('blankLine', () => {
-    this.CONSUME(Newline);
-  });
-
-  private commentLine = this.RULE('commentLine', () => {
-    this.CONSUME(Comment);
-    this.OPTION(() => this.CONSUME(Newline));
-  });
-
-  private section = this.RULE('section', () => {
-    this.CONSUME(OpenTag);
-    this.MANY(() => this.SUBRULE(this.arg));
-    this.OPTION(() => this.CONSUME(Newline));
-    this.MANY2(() => this.SUBRULE(this.element));
-    this.OPTION2(() => this.SUBRULE(this.closeLine));
-  });
-
-  private closeLine = this.RULE('closeLine', () => {
-    this.CONSUME(CloseTag);
-    this.MANY(() => this.SUBRULE(this.arg));
-    this.OPTION(() => this.CONSUME(Newline));
-  });
-
-  private strayClose = this.RULE('strayClose', () => {
-    this.SUBRULE(this.closeLine);
-  });
-
-  /** httpd splits the directive name off with the same word rule as its arguments, so it may be quoted. */
-  private directive = this.RULE('directive', () => {
-    this.OR([{ ALT: () => this.CONSUME(Word) }, { ALT: () => this.CONSUME(DoubleQuoted) }, { ALT: () => this.CONSUME(SingleQuoted) }]);
-    this.MANY(() => this.SUBRULE(this.arg));
-    this.OPTION(() => this.CONSUME(Newline));
-  });
-
-  /** After the first word, `<x` and `</x` are ordinary words. */
-  private arg = this.RULE('arg', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Word) },
-      { ALT: () => this.CONSUME(DoubleQuoted) },
-      { ALT: () => this.CONSUME(SingleQuoted) },
-      { ALT: () => this.CONSUME(OpenTag) },
-      { ALT: () => this.CONSUME(CloseTag) },
+      // A blank line: nothing but blanks before the line end.
+      { ALT: () => this.CONSUME(Newline) },
+      // A comment: `#` first on the logical line, through its end (continuations included).
+      {
+        ALT: () => {
+          this.CONSUME(Comment);
+          this.OPTION(() => this.CONSUME2(Newline));
+        },
+      },
+      // A section opener `<Name args…>`: pushes a level.
+      {
+        ALT: () => {
+          this.CONSUME(OpenTag);
+          this.MANY(() => this.CONSUME(ArgWord));
+          this.OPTION2(() => this.CONSUME3(Newline));
+        },
+      },
+      // A section closer `</Name>`: pops one (any further words are reported, as httpd ignores them).
+      {
+        ALT: () => {
+          this.CONSUME(CloseTag);
+          this.MANY2(() => this.CONSUME2(ArgWord));
+          this.OPTION3(() => this.CONSUME4(Newline));
+        },
+      },
+      // A directive: its name (httpd splits it off with the same word rule, so it may be quoted), then words.
+      {
+        ALT: () => {
+          this.CONSUME(NameWord);
+          this.MANY3(() => this.CONSUME3(ArgWord));
+          this.OPTION4(() => this.CONSUME5(Newline));
+        },
+      },
     ]);
   });
 }
@@ -102,19 +78,67 @@ export function parser(): ApacheConfigParser {
   return shared;
 }
 
+/**
+ * Chunks of about this many characters are lexed and parsed one at a time: the tokens and CST of a chunk die
+ * young (cheap for the garbage collector) instead of all 1.1 M tokens of a 10 MB file living at once.
+ */
+export const CHUNK_CHARS = 64 * 1024;
+
+/** Where the chunk that starts at `from` should end: just after a line end that is not a continuation. */
+export function chunkEnd(text: string, from: number, size: number = CHUNK_CHARS): number {
+  let i = from + size - 1;
+  for (;;) {
+    if (i >= text.length) return text.length;
+    i = text.indexOf('\n', i);
+    if (i === -1) return text.length;
+    let j = i - 1;
+    if (j >= from && text.charCodeAt(j) === 0x0d) j--;
+    // `\`-newline joins lines (CONT in tokens.ts); a chunk starting with U+FEFF would lex it as the file's BOM.
+    if (!(j >= from && text.charCodeAt(j) === 0x5c) && text.charCodeAt(i + 1) !== 0xfeff) return i + 1;
+    i++;
+  }
+}
+
+export interface CstChunk {
+  /** A `configFile` CST over text.slice(offset, …): token offsets are relative to `offset`. */
+  readonly cst: CstNode;
+  readonly nul: readonly IToken[];
+  readonly offset: number;
+}
+
+/**
+ * The file as consecutive CSTs of whole logical lines. Each chunk starts at the start of a logical line, so
+ * every line shape is exactly what one parse of the whole text would give (httpd too reads line by line).
+ */
+export function* parseChunks(text: string, size: number = CHUNK_CHARS): Generator<CstChunk> {
+  if (text.length <= size) {
+    yield { ...parseCst(text), offset: 0 };
+    return;
+  }
+  for (let from = 0; from < text.length; ) {
+    const to = chunkEnd(text, from, size);
+    yield { ...parseCst(text.slice(from, to)), offset: from };
+    from = to;
+  }
+}
+
 export interface CstResult {
   readonly cst: CstNode;
-  readonly tokens: readonly IToken[];
+  /** NUL runs httpd never reads (see tokens.ts `Nul`); not part of the CST. */
+  readonly nul: readonly IToken[];
 }
 
 export function parseCst(text: string): CstResult {
   const p = parser();
-  const tokens = tokenize(text);
+  const { tokens, nul } = tokenize(text);
   p.input = tokens;
   const cst = p.configFile();
-  if (p.errors.length > 0) {
+  const error = p.errors[0];
+  // Let the token vector go with the CST, not stay with the shared parser.
+  p.input = [];
+  if (error) {
     // The grammar accepts every token sequence; reaching this is a bug in apx, not in the input.
-    throw new Error(`internal: parser rejected input: ${p.errors[0]!.message}`);
+    throw new Error(`internal: parser rejected input: ${error.message}`);
   }
-  return { cst, tokens };
+  return { cst, nul };
 }

@@ -8,6 +8,9 @@
  * the quote opens the word; inside a string a backslash escapes only the quote and itself, and a string with no
  * closing quote runs to the end of the line. Blanks are C `isspace` (space, \t, \v, \f, \r, \n), not Unicode.
  *
+ * httpd reads each physical line with fgets and measures it with strlen (ap_cfg_getline_core), so a NUL byte
+ * ends the line there: the rest of that physical line, a continuation backslash included, is never seen.
+ *
  * The tokens below work on the raw text, so each one treats `\`-newline as a zero-width joint wherever it
  * appears. Positions are offsets only; src/syntax maps them to lines and columns (httpd counts lines by \n).
  */
@@ -17,8 +20,16 @@ import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 const CONT = String.raw`\\\r?\n`;
 /** One blank that is not a line end (a CR belongs to the line end when a LF follows it). */
 const BLANK = String.raw`[ \t\v\f]|\r(?!\n)`;
-/** One character of a bare word: anything but httpd's blanks. */
-const WORD_CHAR = String.raw`[^ \t\v\f\r\n]`;
+/** One character of a bare word: anything but httpd's blanks (and NUL, where httpd's line ends). */
+const WORD_CHAR = String.raw`[^ \t\v\f\r\n\0]`;
+
+/**
+ * Token categories the grammar consumes: `NameWord` can start a directive line, `ArgWord` is any word after
+ * the first (where `<x` and `</x` are ordinary words). As categories, a line's words land in one CST list in
+ * file order.
+ */
+export const NameWord = createToken({ name: 'NameWord', pattern: Lexer.NA });
+export const ArgWord = createToken({ name: 'ArgWord', pattern: Lexer.NA });
 
 export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
 
@@ -60,7 +71,7 @@ export function atLogicalLineStart(text: string, offset: number): boolean {
   return true;
 }
 
-const COMMENT_BODY = new RegExp(`#(?:${CONT}|[^\\n])*`, 'y');
+const COMMENT_BODY = new RegExp(`#(?:${CONT}|[^\\n\\0])*`, 'y');
 /** Strip the CR of a CRLF line end from the token: it belongs to the Newline. */
 function trimCr(s: string): string {
   return s.endsWith('\r') ? s.slice(0, -1) : s;
@@ -86,18 +97,18 @@ export const Comment = createToken({
  */
 function quoted(q: '"' | "'"): RegExp {
   const esc = String.raw`\\(?:${CONT})*(?:${q}|\\(?!\r?\n))`;
-  return new RegExp(`${q}(?:${esc}|${CONT}|[^${q}\\n])*${q}?`);
+  return new RegExp(`${q}(?:${esc}|${CONT}|[^${q}\\n\\0])*${q}?`);
 }
 
-export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: quoted('"'), line_breaks: true });
-export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: quoted("'"), line_breaks: true });
+export const DoubleQuoted = createToken({ name: 'DoubleQuoted', pattern: quoted('"'), line_breaks: true, categories: [NameWord, ArgWord] });
+export const SingleQuoted = createToken({ name: 'SingleQuoted', pattern: quoted("'"), line_breaks: true, categories: [NameWord, ArgWord] });
 
 const WORD = `(?:${CONT}|${WORD_CHAR})+`;
 
 /** `</Name…` as a word: a section closer when it starts a line. */
-export const CloseTag = createToken({ name: 'CloseTag', pattern: new RegExp(`<(?:${CONT})*/${WORD.replace('+', '*')}`), line_breaks: true });
+export const CloseTag = createToken({ name: 'CloseTag', pattern: new RegExp(`<(?:${CONT})*/${WORD.replace('+', '*')}`), line_breaks: true, categories: [ArgWord] });
 /** `<Name…` as a word: a section opener when it starts a line. */
-export const OpenTag = createToken({ name: 'OpenTag', pattern: new RegExp(`<${WORD.replace('+', '*')}`), line_breaks: true });
+export const OpenTag = createToken({ name: 'OpenTag', pattern: new RegExp(`<${WORD.replace('+', '*')}`), line_breaks: true, categories: [ArgWord] });
 
 /**
  * httpd takes the first word of a line with ap_getword_conf, quotes and all, before it looks for `<` or
@@ -119,13 +130,20 @@ function quotedTag(close: boolean) {
     return body.startsWith(close ? '</' : '<') && (close || !body.startsWith('</')) ? [trimCr(m[0])] : null;
   };
 }
-export const QuotedCloseTag = createToken({ name: 'QuotedCloseTag', pattern: { exec: quotedTag(true) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [CloseTag] });
-export const QuotedOpenTag = createToken({ name: 'QuotedOpenTag', pattern: { exec: quotedTag(false) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [OpenTag] });
+export const QuotedCloseTag = createToken({ name: 'QuotedCloseTag', pattern: { exec: quotedTag(true) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [CloseTag, ArgWord] });
+export const QuotedOpenTag = createToken({ name: 'QuotedOpenTag', pattern: { exec: quotedTag(false) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [OpenTag, ArgWord] });
 /** Any other run of non-blanks, quotes included when they do not open the word (`a"b"` is one word). */
-export const Word = createToken({ name: 'Word', pattern: new RegExp(WORD), line_breaks: true });
+export const Word = createToken({ name: 'Word', pattern: new RegExp(WORD), line_breaks: true, categories: [NameWord, ArgWord] });
+
+/**
+ * A NUL byte and the rest of its physical line, up to the line end: httpd never sees it (strlen stops there,
+ * ap_cfg_getline_core). Kept out of the parser's input, like blanks; src/syntax warns about it.
+ */
+export const NUL_GROUP = 'nul';
+export const Nul = createToken({ name: 'Nul', pattern: /\0[^\n]*/, group: NUL_GROUP, line_breaks: false });
 
 /** Order matters: chevrotain takes the first pattern that matches at a position. */
-export const allTokens: TokenType[] = [Bom, Newline, Blank, Comment, QuotedCloseTag, QuotedOpenTag, DoubleQuoted, SingleQuoted, CloseTag, OpenTag, Word];
+export const allTokens: TokenType[] = [NameWord, ArgWord, Bom, Newline, Nul, Blank, Comment, QuotedCloseTag, QuotedOpenTag, DoubleQuoted, SingleQuoted, CloseTag, OpenTag, Word];
 
 export const ApacheLexer = new Lexer(allTokens, {
   positionTracking: 'onlyOffset',
@@ -135,8 +153,16 @@ export const ApacheLexer = new Lexer(allTokens, {
   ensureOptimizations: false,
 });
 
-export function tokenize(text: string): IToken[] {
-  // Every character is matched by some pattern (Word takes anything Blank/Newline do not), so the lexer
+export interface Tokens {
+  /** The parser's input: every token but blanks and NUL runs. */
+  readonly tokens: IToken[];
+  /** Each NUL byte with the rest of its physical line (what httpd drops). */
+  readonly nul: IToken[];
+}
+
+export function tokenize(text: string): Tokens {
+  // Every character is matched by some pattern (Word takes anything Blank/Newline/Nul do not), so the lexer
   // has no errors to report; unusual input is diagnosed on the tree instead.
-  return ApacheLexer.tokenize(text).tokens;
+  const r = ApacheLexer.tokenize(text);
+  return { tokens: r.tokens, nul: r.groups[NUL_GROUP] ?? [] };
 }

@@ -17,3 +17,4 @@ export { load, nodeFs, memoryFs, walk, directives, sections, type MemoryFsOption
 export { compile, validateModel, readModelJson, redactSecrets, MODEL_SCHEMA_ID, type CompileResult, type ModelValidation, type ModelJsonResult, type SchemaError } from './model/index.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model/types.js';
 export { buildConfig } from './build/index.js';
+export { traverse } from './syntax/traverse.js';

@@ -1,18 +1,19 @@
 /**
  * The measured work for apx, run in its own process by bench/parse.ts so its peak memory can be read from outside:
- * read one config file, parse it, and resolve it with src/config's load() when that stage exists. Prints one JSON
- * line (ApxRun) on stdout.
+ * read one config file and parse it (`parse`), or read it and resolve it with src/config's load(), which parses
+ * it too (`resolve`). Prints one JSON line (ApxRun) on stdout.
  *
- *   node dist/bench/lib/apx-run.js FILE
+ *   node dist/bench/lib/apx-run.js FILE [parse|resolve]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../src/diagnostic.js';
+import type { ConfigFile } from '../../src/syntax/ast.js';
 import { sameName } from '../../src/syntax/names.js';
 import { parse } from '../../src/syntax/parse.js';
+import { configLoad, STAGE_LABEL, type Stage } from './config-stage.js';
 
 export interface ApxRun {
-  /** What was measured: `parse + resolve` when src/config's load() ran, else `parse only`. */
+  /** What was measured: `parse only`, or `parse + resolve` (src/config's load(), which parses the file itself). */
   readonly stage: string;
   /** Read + parse (+ resolve), milliseconds, measured inside the process (no Node start-up). */
   readonly workMs: number;
@@ -24,42 +25,38 @@ export interface ApxRun {
   readonly maxRssMb: number;
 }
 
-interface ConfigModule {
-  load?: (entry: unknown, options?: unknown) => unknown;
-}
-
-/** src/config is optional: it may not exist yet in this checkout, so it is found at run time. */
-async function configStage(): Promise<ConfigModule['load'] | null> {
-  const url = new URL('../../src/config/index.js', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null;
-  const mod = (await import(url.href)) as ConfigModule;
-  return typeof mod.load === 'function' ? mod.load : null;
-}
-
-function diagnosticsOf(result: unknown): readonly Diagnostic[] {
-  const ds = (result as { diagnostics?: unknown } | null)?.diagnostics;
-  return Array.isArray(ds) ? (ds as Diagnostic[]) : [];
+interface Resolved {
+  readonly entryFile?: { readonly ast?: ConfigFile } | null;
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 async function main(): Promise<void> {
   const file = process.argv[2];
-  if (!file) throw new Error('usage: apx-run FILE');
-  const load = await configStage();
+  const stage = (process.argv[3] ?? 'parse') as Stage;
+  if (!file || !(stage in STAGE_LABEL)) throw new Error('usage: apx-run FILE [parse|resolve]');
+  const load = stage === 'resolve' ? await configLoad() : null;
+  if (load && !load.load) throw new Error(load.why);
 
   const started = performance.now();
   const text = readFileSync(file, 'utf8');
-  const parsed = parse(text, file);
-  let diagnostics: readonly Diagnostic[] = parsed.diagnostics;
-  if (load) {
-    const resolved = await load({ file, text }, {});
-    diagnostics = [...diagnostics, ...diagnosticsOf(resolved)];
+  let ast: ConfigFile | undefined;
+  let diagnostics: readonly Diagnostic[];
+  if (load?.load) {
+    // A lone file in the default Debian context: what `apx lint FILE` does for a site file.
+    const r = (await load.load({ file, text }, { noTreeDetection: true })) as Resolved;
+    ast = r.entryFile?.ast;
+    diagnostics = r.diagnostics ?? [];
+  } else {
+    const r = parse(text, file);
+    ast = r.ast;
+    diagnostics = r.diagnostics;
   }
   const workMs = performance.now() - started;
 
-  const vhosts = parsed.ast.children.filter((n) => n.kind === 'section' && sameName(n.name, 'VirtualHost')).length;
+  const vhosts = (ast?.children ?? []).filter((n) => n.kind === 'section' && sameName(n.name, 'VirtualHost')).length;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const run: ApxRun = {
-    stage: load ? 'parse + resolve' : 'parse only',
+    stage: STAGE_LABEL[stage],
     workMs,
     vhosts,
     errors: errors.length,

@@ -8,6 +8,10 @@
  * Arguments are split here on the *unexpanded* text. httpd substitutes `${VAR}` on the whole logical line
  * before splitting it into words (server/config.c), so src/config re-splits `argsText` after expansion; the
  * split here is what a reader of the file sees, and is exact whenever the line holds no `${…}`.
+ *
+ * parse() returns nodes whose `span`, `openSpan`, `source`, `open` (and a comment's `text`) are computed on
+ * access from offsets (./lazy.ts) — that keeps a 10 MB file's tree small. Read them as properties; do not
+ * spread a node (`{ ...node }` drops getters); JSON.stringify gives the full plain form.
  */
 import type { Span } from '../diagnostic.js';
 
@@ -19,7 +23,7 @@ export interface LineSource {
   readonly indent: string;
   /** From the first word to the last, exactly as written, including `\`-newline continuations and quotes. */
   readonly text: string;
-  /** Blanks after the last word (spaces, tabs, a lone CR). */
+  /** Blanks after the last word (spaces, tabs, a lone CR), and a NUL byte with the rest of its line (httpd stops reading a line at a NUL). */
   readonly trailing: string;
   /** The line terminator: `\n`, `\r\n`, or `` on a last line without one. */
   readonly eol: string;

@@ -1,198 +1,247 @@
 /**
- * CST → AST: the typed, lossless tree of one file, and the diagnostics httpd's reader would give for it.
+ * CST lines → AST: the typed, lossless tree of one file, and the diagnostics httpd's reader would give for it.
  *
- * Section structure follows ap_build_config_sub (server/config.c): a closer always ends the innermost open
- * section; its name must match the opener's case-insensitively ("Expected </Location> but saw
+ * The grammar hands over a flat sequence of lines; nesting is built here with an explicit stack, the way
+ * ap_build_config_sub (server/config.c) pushes a level for each opener and pops one for each closer — so any
+ * depth of nesting costs heap, never JavaScript stack. Section rules follow httpd: a closer always ends the
+ * innermost open section; its name must match the opener's case-insensitively ("Expected </Location> but saw
  * </VirtualHost>"); a closer must be the single word `</Name>` ("</VirtualHost> directive missing closing
  * '>'"); a closer with nothing open is refused ("without matching <VirtualHost> section"); a section still open
  * at the end of the file is refused ("<VirtualHost> was not closed"). Openers keep what precedes the last `>`
  * of the line, as every section handler in httpd does (strrchr).
+ *
+ * `<Macro>` bodies are read by mod_macro, not by the section reader (modules/core/mod_macro.c,
+ * get_lines_till_end_token): the body runs to the `</Macro>` that balances it, counting only nested `<Macro`
+ * lines, and unbalanced sections inside only draw a warning (AH02793, AH02795) — httpd checks them when the
+ * macro is used. The tree still nests them; their problems are warnings.
  */
 import type { CstNode, IToken } from 'chevrotain';
+import type { CstChunk } from '../../grammar/parser.js';
 import { type Diagnostic, formatLocation } from '../diagnostic.js';
-import type { Arg, BlankNode, CommentNode, ConfigFile, DirectiveNode, LineSource, Node, SectionClose, SectionNode, Span, StrayCloseNode } from './ast.js';
+import type { Arg, BlankNode, CommentNode, ConfigFile, DirectiveNode, Node, SectionClose, Span, StrayCloseNode } from './ast.js';
+import { type LineCut, type NodeClasses, nodeClasses } from './lazy.js';
 import { LineIndex } from './positions.js';
 import { sameName } from './names.js';
 import { isBlank, joinContinuations, splitWords, tokenValue } from './words.js';
 
-type Children = Record<string, (CstNode | IToken)[] | undefined>;
+/** The children of one `line` CST node (grammar/parser.ts): which key is present says which shape matched. */
+interface LineChildren {
+  readonly Newline?: IToken[];
+  readonly Comment?: IToken[];
+  readonly OpenTag?: IToken[];
+  readonly CloseTag?: IToken[];
+  readonly NameWord?: IToken[];
+  readonly ArgWord?: IToken[];
+}
 
-const child = (n: CstNode, key: string): CstNode | undefined => n.children[key]?.[0] as CstNode | undefined;
-const token = (n: CstNode, key: string): IToken | undefined => n.children[key]?.[0] as IToken | undefined;
-const nodes = (n: CstNode, key: string): CstNode[] => (n.children[key] ?? []) as CstNode[];
+const NO_TOKENS: readonly IToken[] = [];
+const NO_ARGS: readonly Arg[] = Object.freeze([]);
 
-/** The single token an `arg` or `directive` name alternative holds. */
-function onlyToken(children: Children, keys: readonly string[]): IToken {
-  for (const k of keys) {
-    const t = children[k]?.[0];
-    if (t !== undefined) return t as IToken;
+/**
+ * A large file repeats the same few directive names and indents hundreds of thousands of times; keeping one
+ * copy of each keeps the tree small (and the garbage collector's work with it). Bounded so an adversarial
+ * file of unique names cannot grow it without limit.
+ */
+class Interner {
+  private readonly seen = new Map<string, string>();
+  get(s: string): string {
+    if (s.length > 32) return s;
+    const hit = this.seen.get(s);
+    if (hit !== undefined) return hit;
+    if (this.seen.size < 4096) this.seen.set(s, s);
+    return s;
   }
-  throw new Error('internal: empty alternative');
 }
-const WORD_KEYS = ['Word', 'DoubleQuoted', 'SingleQuoted', 'OpenTag', 'CloseTag'] as const;
-const OPEN_KEYS = ['OpenTag', 'QuotedOpenTag'] as const;
-const CLOSE_KEYS = ['CloseTag', 'QuotedCloseTag'] as const;
-
-const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
-
-/** Where a quoted word that runs to the line end really stops: before the blanks httpd trims. */
-function trimmedEnd(text: string, start: number, end: number): number {
-  while (end > start && isBlank(text.charCodeAt(end - 1)) && text.charCodeAt(end - 1) !== 0x0a) end--;
-  return end;
-}
+const MACRO = 'Macro';
 
 export interface BuildResult {
   readonly ast: ConfigFile;
   readonly diagnostics: Diagnostic[];
 }
 
-export function buildAst(file: string, text: string, cst: CstNode): BuildResult {
-  return new Builder(file, text, cst).build();
+/** An open section: what its node will hold once its closer (or the end of the file) is reached. */
+interface Frame {
+  readonly name: string;
+  readonly args: readonly Arg[];
+  readonly argsText: string;
+  /** The opener line. */
+  readonly cut: LineCut;
+  readonly children: Node[];
+  /** A `<Macro>` frame: mod_macro reads its body. */
+  readonly macro: boolean;
 }
 
-class Builder {
+/** A token with its offsets made absolute (chunk tokens are relative to their chunk). */
+interface Tok {
+  readonly image: string;
+  readonly start: number;
+  readonly end: number;
+  readonly quoted: boolean;
+}
+
+function tok(t: IToken, base: number): Tok {
+  const c = t.image.charCodeAt(0);
+  return { image: t.image, start: base + t.startOffset, end: base + t.startOffset + t.image.length, quoted: c === 0x22 || c === 0x27 };
+}
+
+export class AstBuilder {
   private readonly index: LineIndex;
   private readonly diagnostics: Diagnostic[] = [];
   /** Offset where the next line begins; every byte from here to the line's end belongs to that line's node. */
   private pos = 0;
-  private readonly bom: boolean;
+  private bom = false;
+  private readonly top: Node[] = [];
+  private readonly stack: Frame[] = [];
+  /** How many `<Macro>` frames are on the stack. */
+  private macros = 0;
+  private nulCount = 0;
+  private firstNul: Span | null = null;
+  private readonly names = new Interner();
+  private readonly make: NodeClasses;
 
   constructor(
     private readonly file: string,
     private readonly text: string,
-    private readonly cst: CstNode,
   ) {
-    this.bom = token(cst, 'Bom') !== undefined;
-    this.pos = this.bom ? 1 : 0;
-    this.index = new LineIndex(file, text, this.bom ? 1 : 0);
+    this.index = new LineIndex(file, text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+    this.make = nodeClasses({ text, index: this.index, indent: (s) => this.names.get(s) });
   }
 
-  build(): BuildResult {
-    if (this.bom) {
+  /** Add the lines of one chunk, in file order. */
+  add(chunk: CstChunk): void {
+    const { cst, offset } = chunk;
+    if (offset === 0 && cst.children['Bom']) {
+      this.bom = true;
+      this.pos = 1;
       this.report('error', 'syntax/bom', 'the file starts with a UTF-8 byte order mark; httpd 2.4 reads it as part of the first line and refuses the file ("Invalid command \'\\xef\\xbb\\xbf…\'")', this.index.span(0, 1), 'save the file as UTF-8 without a BOM');
     }
-    const children: Node[] = [];
-    for (const top of nodes(this.cst, 'topLine')) {
-      const stray = child(top, 'strayClose');
-      if (stray) children.push(this.strayClose(child(stray, 'closeLine')!));
-      else children.push(this.element(child(top, 'element')!));
+    for (const t of chunk.nul) {
+      if (this.nulCount++ === 0) this.firstNul = this.index.span(offset + t.startOffset, offset + t.startOffset + 1);
     }
+    const lines = (cst.children['line'] ?? []) as CstNode[];
+    for (const l of lines) this.line(l.children as LineChildren, offset);
+  }
+
+  finish(): BuildResult {
     if (this.pos < this.text.length) {
-      // Blanks after the last line terminator, with no line end of their own.
-      children.push(this.blank(undefined));
+      // Blanks (or a NUL run) after the last line terminator, with no line end of their own.
+      this.here().push(this.blank(undefined));
     }
-    return { ast: { kind: 'file', file: this.file, bom: this.bom, children }, diagnostics: this.diagnostics };
+    while (this.stack.length > 0) this.closeFrame(null, this.stack.length - 1);
+    if (this.firstNul) {
+      const more = this.nulCount > 1 ? ` (${this.nulCount - 1} more line${this.nulCount > 2 ? 's have' : ' has'} one)` : '';
+      this.report('warning', 'syntax/nul-byte', `a NUL byte ends the line for httpd, which ignores the rest of it${more}`, this.firstNul, 'remove the NUL bytes; is this a binary or UTF-16 file? Save configuration as UTF-8 text');
+    }
+    return { ast: { kind: 'file', file: this.file, bom: this.bom, children: this.top }, diagnostics: this.diagnostics };
   }
 
   private report(severity: Diagnostic['severity'], code: string, message: string, span: Span, hint?: string, related?: Diagnostic['related']): void {
     this.diagnostics.push({ severity, code, message, span, ...(hint !== undefined ? { hint } : {}), ...(related ? { related } : {}) });
   }
 
-  private element(el: CstNode): Node {
-    const blankLine = child(el, 'blankLine');
-    if (blankLine) return this.blank(token(blankLine, 'Newline'));
-    const comment = child(el, 'commentLine');
-    if (comment) return this.comment(comment);
-    const section = child(el, 'section');
-    if (section) return this.section(section);
-    return this.directive(child(el, 'directive')!);
+  /** The children list new nodes go to: the innermost open section's, or the file's. */
+  private here(): Node[] {
+    const n = this.stack.length;
+    return n === 0 ? this.top : this.stack[n - 1]!.children;
   }
 
-  /** Cut the text of one line into indent, words, trailing blanks and terminator; advances `pos`. */
-  private line(first: IToken | undefined, last: IToken | undefined, newline: IToken | undefined): { source: LineSource; contentStart: number; contentEnd: number } {
+  private line(ch: LineChildren, base: number): void {
+    const nl = ch.Newline?.[0];
+    const eol = nl ? tok(nl, base) : undefined;
+    if (ch.NameWord) this.here().push(this.directive(tok(ch.NameWord[0]!, base), ch.ArgWord ?? NO_TOKENS, eol, base));
+    else if (ch.OpenTag) this.opener(tok(ch.OpenTag[0]!, base), ch.ArgWord ?? NO_TOKENS, eol, base);
+    else if (ch.CloseTag) this.closer(tok(ch.CloseTag[0]!, base), ch.ArgWord ?? NO_TOKENS, eol, base);
+    else if (ch.Comment) this.here().push(this.comment(tok(ch.Comment[0]!, base), eol));
+    else this.here().push(this.blank(eol));
+  }
+
+  /** Cut one line into indent, words, trailing blanks and terminator (see LineCut); advances `pos`. */
+  private cut(contentStart: number | undefined, lastEnd: number, newline: Tok | undefined): LineCut {
     const start = this.pos;
-    const end = newline ? tokEnd(newline) : this.text.length;
-    let eolStart = newline ? newline.startOffset : end;
-    const contentStart = first ? first.startOffset : eolStart;
-    const contentEnd = last ? trimmedEnd(this.text, contentStart, tokEnd(last)) : contentStart;
-    if (newline && newline.image === '\n' && eolStart - 1 >= contentEnd && this.text.charCodeAt(eolStart - 1) === 0x0d) eolStart--;
+    const end = newline ? newline.end : this.text.length;
+    let eol = newline ? newline.start : end;
+    const cs = contentStart ?? eol;
+    const ce = contentStart === undefined ? cs : lastEnd;
+    // A CR that a quoted word or a NUL run took up to the LF still belongs to the line end.
+    if (newline && newline.image.length === 1 && eol - 1 >= ce && this.text.charCodeAt(eol - 1) === 0x0d) eol--;
     this.pos = end;
-    return {
-      source: {
-        indent: this.text.slice(start, contentStart),
-        text: this.text.slice(contentStart, contentEnd),
-        trailing: this.text.slice(contentEnd, eolStart),
-        eol: this.text.slice(eolStart, end),
-      },
-      contentStart,
-      contentEnd,
-    };
+    return { start, cs, ce, eol, end };
   }
 
-  private blank(newline: IToken | undefined): BlankNode {
-    const start = this.pos;
-    const { source } = this.line(undefined, undefined, newline);
-    return { kind: 'blank', span: this.index.span(start, start + source.indent.length), source };
+  /** Where a token really stops: a quoted word that runs to the line end loses the blanks httpd trims. */
+  private tokenEnd(t: Tok): number {
+    return t.quoted ? this.trimmed(t.start, t.end) : t.end;
   }
 
-  private comment(c: CstNode): CommentNode {
-    const tok = token(c, 'Comment')!;
-    const { source, contentStart, contentEnd } = this.line(tok, tok, token(c, 'Newline'));
-    return { kind: 'comment', text: source.text, span: this.index.span(contentStart, contentEnd), source };
+  private trimmed(start: number, end: number): number {
+    while (end > start && isBlank(this.text.charCodeAt(end - 1)) && this.text.charCodeAt(end - 1) !== 0x0a) end--;
+    return end;
   }
 
-  private arg(t: IToken): Arg {
-    const end = trimmedEnd(this.text, t.startOffset, tokEnd(t));
-    const raw = this.text.slice(t.startOffset, end);
+  private blank(newline: Tok | undefined): BlankNode {
+    return this.make.blank(this.cut(undefined, 0, newline));
+  }
+
+  private comment(t: Tok, newline: Tok | undefined): CommentNode {
+    return this.make.comment(this.cut(t.start, this.trimmed(t.start, t.end), newline));
+  }
+
+  private arg(t: Tok): Arg {
+    const end = this.tokenEnd(t);
+    const raw = end === t.end ? t.image : this.text.slice(t.start, end);
+    // A bare word without backslashes is its own value (the common case; no second string).
+    if (!t.quoted && raw.indexOf('\\') === -1) return this.make.arg(raw, raw, null, false, t.start, end);
     const { value, quote, unterminated } = tokenValue(raw);
-    const span = this.index.span(t.startOffset, end);
-    if (unterminated) {
-      this.report('warning', 'syntax/unterminated-quote', `unterminated quoted string: httpd takes the rest of the line, ${quote}${value}, as one argument`, span, `add the closing ${quote}`);
+    if (unterminated) this.unterminated(quote!, value, this.index.span(t.start, end));
+    return this.make.arg(value, raw, quote, unterminated, t.start, end);
+  }
+
+  private unterminated(quote: string, value: string, span: Span): void {
+    this.report('warning', 'syntax/unterminated-quote', `unterminated quoted string: httpd takes the rest of the line, ${quote}${value}, as one argument`, span, `add the closing ${quote}`);
+  }
+
+  private directive(nameTok: Tok, argToks: readonly IToken[], newline: Tok | undefined, base: number): DirectiveNode {
+    const toks = argToks.map((t) => tok(t, base));
+    const last = toks.length > 0 ? toks[toks.length - 1]! : nameTok;
+    const cut = this.cut(nameTok.start, this.tokenEnd(last), newline);
+    const name = this.names.get(!nameTok.quoted && nameTok.image.indexOf('\\') === -1 ? nameTok.image : tokenValue(nameTok.image).value);
+    const args = toks.length === 0 ? NO_ARGS : toks.map((t) => this.arg(t));
+    if (name.charCodeAt(0) === 0xfeff) {
+      // httpd reads U+FEFF as three bytes of the first word wherever the line is (server/config.c).
+      const at = this.index.span(cut.cs, cut.cs + 1);
+      this.report('error', 'syntax/bom', `line ${at.line} starts with a U+FEFF byte order mark; httpd reads it as part of the directive name and refuses the file ("Invalid command '\\xef\\xbb\\xbf${name.slice(1)}'")`, at, 'delete the invisible U+FEFF character at the start of the line');
     }
-    return { value, raw, quote, unterminated, span };
+    let argsText = '';
+    if (args.length === 1 && cut.ce === toks[0]!.start + args[0]!.raw.length && args[0]!.raw.indexOf('\\') === -1) argsText = args[0]!.raw;
+    else if (args.length > 0) argsText = joinContinuations(this.text.slice(toks[0]!.start, cut.ce));
+    return this.make.directive(name, args, argsText, cut);
   }
 
-  private argTokens(n: CstNode): IToken[] {
-    return nodes(n, 'arg').map((a) => onlyToken(a.children as Children, WORD_KEYS));
-  }
+  private opener(openTok: Tok, argTokens: readonly IToken[], newline: Tok | undefined, base: number): void {
+    const toks = argTokens.map((t) => tok(t, base));
+    const last = toks.length > 0 ? toks[toks.length - 1]! : openTok;
+    const cut = this.cut(openTok.start, this.tokenEnd(last), newline);
+    const contentEnd = cut.ce;
+    const openSpan = this.index.span(cut.cs, contentEnd);
 
-  private directive(d: CstNode): DirectiveNode {
-    const nameTok = onlyToken(d.children as Children, WORD_KEYS);
-    const argToks = this.argTokens(d);
-    const last = argToks[argToks.length - 1] ?? nameTok;
-    const { source, contentStart, contentEnd } = this.line(nameTok, last, token(d, 'Newline'));
-    const name = tokenValue(nameTok.image).value;
-    const args = argToks.map((t) => this.arg(t));
-    const argsText = args.length === 0 ? '' : joinContinuations(this.text.slice(args[0]!.span.offset, contentEnd));
-    return { kind: 'directive', name, args, argsText, span: this.index.span(contentStart, contentEnd), source };
-  }
-
-  private section(s: CstNode): SectionNode {
-    const openTok = onlyToken(s.children as Children, OPEN_KEYS);
-    const argToks = this.argTokens(s);
-    const last = argToks[argToks.length - 1] ?? openTok;
-    const { source: open, contentStart, contentEnd } = this.line(openTok, last, token(s, 'Newline'));
-    const openSpan = this.index.span(contentStart, contentEnd);
-
-    const word = tokenValue(openTok.image).value.slice(1);
+    const word = (openTok.quoted || openTok.image.indexOf('\\') !== -1 ? tokenValue(openTok.image).value : openTok.image).slice(1);
     const nameHasGt = word.endsWith('>');
-    const name = nameHasGt ? word.slice(0, -1) : word;
-    const { args, argsText } = this.sectionArgs(name, nameHasGt, argToks, contentEnd, openSpan);
-
-    const children = nodes(s, 'element').map((e) => this.element(e));
-    const closeLine = child(s, 'closeLine');
-    let close: SectionClose | null = null;
-    let end = children.length > 0 ? children[children.length - 1]!.span.endOffset : contentEnd;
-    if (closeLine) {
-      const closed = this.closer(closeLine);
-      close = closed.close;
-      end = close.span.endOffset;
-      if (!sameName(close.name, name) && closed.wellFormed) {
-        this.report('error', 'syntax/mismatched-close', `</${close.name}> closes <${name}> opened at ${formatLocation(openSpan, close.span.file)}`, close.span, `close <${name}> with </${name}> before this line`, [{ message: `<${name}> opened here`, span: openSpan }]);
-      }
-    } else {
-      this.report('error', 'syntax/unclosed-section', `<${name}> opened at ${formatLocation(openSpan)} is never closed`, openSpan, `add </${name}> after the section's last line`);
-    }
-    return { kind: 'section', name, args, argsText, children, span: this.index.span(contentStart, end), openSpan, open, close };
+    const name = this.names.get(nameHasGt ? word.slice(0, -1) : word);
+    const { args, argsText } = this.sectionArgs(name, nameHasGt, toks, contentEnd, openSpan);
+    const macro = sameName(name, MACRO);
+    this.stack.push({ name, args, argsText, cut, children: [], macro });
+    if (macro) this.macros++;
   }
 
   /** Section arguments: the words before the last `>` of the line (httpd's section handlers use strrchr). */
-  private sectionArgs(name: string, nameHasGt: boolean, argToks: IToken[], contentEnd: number, openSpan: Span): { args: Arg[]; argsText: string } {
-    if (argToks.length === 0) {
-      if (!nameHasGt) this.report('error', 'syntax/open-missing-gt', `<${name} is missing its closing '>'`, openSpan, `end the line with '>': <${name} …>`);
-      return { args: [], argsText: '' };
+  private sectionArgs(name: string, nameHasGt: boolean, toks: readonly Tok[], contentEnd: number, openSpan: Span): { args: readonly Arg[]; argsText: string } {
+    if (toks.length === 0) {
+      // ap_build_config_sub gives an opener with nothing after its name the argument ">", so httpd reads
+      // `<Name` alone exactly as `<Name>`: a slip worth fixing, not an error of the reader.
+      if (!nameHasGt) this.report('warning', 'syntax/open-missing-gt', `<${name} is missing its closing '>' (httpd reads it as <${name}>)`, openSpan, `write <${name}>`);
+      return { args: NO_ARGS, argsText: '' };
     }
-    const start = argToks[0]!.startOffset;
+    const start = toks[0]!.start;
     const raw = this.text.slice(start, contentEnd);
     // Map joined-text offsets back to the file when continuations were removed.
     const map = raw.includes('\\') ? joinedOffsets(raw, start) : null;
@@ -206,39 +255,90 @@ class Builder {
     }
     const argsText = gt === -1 ? joined : joined.slice(0, gt);
     const args = splitWords(argsText).map((w): Arg => {
-      const span = this.index.span(at(w.start), at(w.end));
-      if (w.unterminated) {
-        this.report('warning', 'syntax/unterminated-quote', `unterminated quoted string: httpd takes the rest of the line, ${w.quote}${w.value}, as one argument`, span, `add the closing ${w.quote}`);
-      }
-      return { value: w.value, raw: this.text.slice(span.offset, span.endOffset), quote: w.quote, unterminated: w.unterminated, span };
+      const from = at(w.start);
+      const to = at(w.end);
+      if (w.unterminated) this.unterminated(w.quote!, w.value, this.index.span(from, to));
+      return this.make.arg(w.value, this.text.slice(from, to), w.quote, w.unterminated, from, to);
     });
     return { args, argsText: argsText.trimEnd() };
   }
 
-  /** A closer line; `wellFormed` is false when it was already reported for its shape. */
-  private closer(c: CstNode): { close: SectionClose; wellFormed: boolean } {
-    const tok = onlyToken(c.children as Children, CLOSE_KEYS);
-    const argToks = this.argTokens(c);
-    const last = argToks[argToks.length - 1] ?? tok;
-    const { source } = this.line(tok, last, token(c, 'Newline'));
-    const word = tokenValue(tok.image).value;
-    const span = this.index.span(tok.startOffset, tokEnd(tok));
+  private closer(closeTok: Tok, argTokens: readonly IToken[], newline: Tok | undefined, base: number): void {
+    const toks = argTokens.map((t) => tok(t, base));
+    const last = toks.length > 0 ? toks[toks.length - 1]! : closeTok;
+    const lastEnd = this.tokenEnd(last);
+    const cut = this.cut(closeTok.start, lastEnd, newline);
+    const word = closeTok.quoted || closeTok.image.indexOf('\\') !== -1 ? tokenValue(closeTok.image).value : closeTok.image;
+    const span = this.index.span(closeTok.start, closeTok.end);
     const missingGt = !word.endsWith('>');
     const name = missingGt ? word.slice(2) : word.slice(2, -1);
+    const close = this.make.close(name, closeTok.start, closeTok.end, cut);
+    const inMacro = this.macros > 0;
+
     if (missingGt) {
-      const seen = argToks.length > 0 ? `${word} ${argToks.map((t) => t.image).join(' ')}` : word;
-      this.report('error', 'syntax/close-missing-gt', `"${seen}" is not a section closer httpd accepts: </${name}> must be one word ending in '>'`, span, `write </${name}>`);
-    } else if (argToks.length > 0) {
-      const from = argToks[0]!.startOffset;
-      this.report('warning', 'syntax/text-after-close', `httpd ignores "${joinContinuations(this.text.slice(from, tokEnd(last)))}" after </${name}>`, this.index.span(from, tokEnd(last)), 'remove it or move it onto its own line');
+      // httpd: "</Location> directive missing closing '>'" — the closer is the first word, whatever follows.
+      const bare = name.split(/[>\\]/)[0]!;
+      const seen = toks.length > 0 ? `${word} ${toks.map((t) => t.image).join(' ')}` : word;
+      this.report(inMacro ? 'warning' : 'error', 'syntax/close-missing-gt', `"${seen}" is not a section closer httpd accepts: a closer is one word ending in '>', like </${bare}>`, span, `write </${bare}> alone on the line`);
+    } else if (toks.length > 0) {
+      const from = toks[0]!.start;
+      this.report('warning', 'syntax/text-after-close', `httpd ignores "${joinContinuations(this.text.slice(from, lastEnd))}" after </${name}>`, this.index.span(from, lastEnd), 'remove it or move it onto its own line');
     }
-    return { close: { name, span, source }, wellFormed: !missingGt };
+
+    if (this.stack.length === 0) {
+      this.report('error', 'syntax/stray-close', `</${name}> has no open <${name}> to close`, span, `remove it, or add the <${name} …> line it was meant to close`);
+      this.top.push({ kind: 'stray-close', name, span, source: this.make.source(cut) } satisfies StrayCloseNode);
+      return;
+    }
+    if (inMacro && !missingGt && sameName(name, MACRO)) {
+      // mod_macro: the body ends at the `</Macro>` that balances it, whatever else is still open inside.
+      let i = this.stack.length - 1;
+      while (!this.stack[i]!.macro) i--;
+      while (this.stack.length - 1 > i) this.closeFrame(null, this.stack.length - 1);
+      this.closeFrame(close, i);
+      return;
+    }
+    const inner = this.stack[this.stack.length - 1]!;
+    if (inner.macro) {
+      // A closer that balances nothing inside a macro body: mod_macro only warns (AH02793).
+      this.report('warning', 'syntax/macro-nesting', `</${name}> closes nothing inside <${inner.name}> opened at ${formatLocation(this.openSpan(inner))}; mod_macro only warns, but httpd refuses it where the macro is used`, span, `remove it, or add the <${name} …> line it was meant to close`);
+      inner.children.push({ kind: 'stray-close', name, span, source: this.make.source(cut) } satisfies StrayCloseNode);
+      return;
+    }
+    if (!missingGt && !sameName(name, inner.name)) {
+      const openSpan = this.openSpan(inner);
+      this.report(
+        inMacro ? 'warning' : 'error',
+        inMacro ? 'syntax/macro-nesting' : 'syntax/mismatched-close',
+        `</${name}> closes <${inner.name}> opened at ${formatLocation(openSpan)}${inMacro ? '; inside <Macro> mod_macro only warns, but httpd refuses it where the macro is used' : ''}`,
+        span,
+        `close <${inner.name}> with </${inner.name}> before this line`,
+        [{ message: `<${inner.name}> opened here`, span: openSpan }],
+      );
+    }
+    this.closeFrame(close, this.stack.length - 1);
   }
 
-  private strayClose(c: CstNode): StrayCloseNode {
-    const { close } = this.closer(c);
-    this.report('error', 'syntax/stray-close', `</${close.name}> has no open <${close.name}> to close`, close.span, `remove it, or add the <${close.name} …> line it was meant to close`);
-    return { kind: 'stray-close', name: close.name, span: close.span, source: close.source };
+  private openSpan(f: Frame): Span {
+    return this.index.span(f.cut.cs, f.cut.ce);
+  }
+
+  /** Pop stack[i] (the innermost frame) into a section node of its parent; `close` null means never closed. */
+  private closeFrame(close: SectionClose | null, i: number): void {
+    const f = this.stack[i]!;
+    this.stack.pop();
+    if (f.macro) this.macros--;
+    if (!close) {
+      const openSpan = this.openSpan(f);
+      if (this.macros > 0) {
+        this.report('warning', 'syntax/macro-nesting', `<${f.name}> opened at ${formatLocation(openSpan)} is not closed inside its <Macro>; mod_macro only warns, but httpd refuses it where the macro is used`, openSpan, `add </${f.name}> before </Macro>`);
+      } else {
+        this.report('error', 'syntax/unclosed-section', `<${f.name}> opened at ${formatLocation(openSpan)} is never closed`, openSpan, `add </${f.name}> after the section's last line`);
+      }
+    }
+    const kids = f.children;
+    const end = close ? close.span.endOffset : kids.length > 0 ? kids[kids.length - 1]!.span.endOffset : f.cut.ce;
+    this.here().push(this.make.section(f.name, f.args, f.argsText, kids, f.cut, close, end));
   }
 }
 

@@ -8,6 +8,7 @@ import type { Span } from '../diagnostic.js';
 import type { Arg, ConfigFile, LineSource, Node } from './ast.js';
 import { formatArgs } from './print.js';
 import { sameName } from './names.js';
+import { traverse } from './traverse.js';
 import { joinContinuations, splitWords } from './words.js';
 
 export const AST_FORMAT = 'apx-ast';
@@ -39,9 +40,20 @@ const jsonSpan = (s: Span): JsonSpan => ({ line: s.line, column: s.column, endLi
 const values = (args: readonly Arg[]): string[] => args.map((a) => a.value);
 
 export function toAstJson(ast: ConfigFile): JsonAst {
-  return { format: AST_FORMAT, version: AST_FORMAT_VERSION, file: ast.file, bom: ast.bom, children: ast.children.map(nodeJson) };
+  const children: JsonNode[] = [];
+  // Iterative (src/syntax/traverse.ts): a JSON section is created on entry and filled by its children.
+  const lists: JsonNode[][] = [children];
+  traverse(ast.children, {
+    enter: (n, depth) => {
+      const j = nodeJson(n);
+      lists[depth]!.push(j);
+      if (j.kind === 'section') lists[depth + 1] = j.children;
+    },
+  });
+  return { format: AST_FORMAT, version: AST_FORMAT_VERSION, file: ast.file, bom: ast.bom, children };
 }
 
+/** One node without its children (a section's `children` is filled by the caller). */
 function nodeJson(n: Node): JsonNode {
   switch (n.kind) {
     case 'directive':
@@ -54,7 +66,7 @@ function nodeJson(n: Node): JsonNode {
         span: jsonSpan(n.span),
         open: n.open,
         close: n.close ? { name: n.close.name, source: n.close.source } : null,
-        children: n.children.map(nodeJson),
+        children: [],
       };
     case 'comment':
       return { kind: 'comment', text: n.text, span: jsonSpan(n.span), source: n.source };
@@ -92,42 +104,51 @@ function lineOf(src: LineSource | undefined, fallbackIndent: string, text: strin
  */
 export function fromAstJson(doc: JsonAst): string {
   const out: string[] = doc.bom ? ['\uFEFF'] : [];
-  const emit = (nodes: readonly JsonNode[], indent: string): void => {
-    for (const n of nodes) {
-      switch (n.kind) {
-        case 'directive': {
-          const words = [n.name, ...n.args];
-          if (n.source && sourceSays(n.source.text, words)) out.push(raw(n.source));
-          else out.push(lineOf(n.source, indent, formatArgs(words.map((value) => ({ value })))));
-          break;
-        }
-        case 'comment':
-          out.push(n.source && n.source.text === n.text ? raw(n.source) : lineOf(n.source, indent, n.text.startsWith('#') ? n.text : `# ${n.text}`));
-          break;
-        case 'blank':
-          out.push(n.source ? raw(n.source) : DEFAULT_EOL);
-          break;
-        case 'stray-close':
-          out.push(n.source ? raw(n.source) : `${indent}</${n.name}>${DEFAULT_EOL}`);
-          break;
-        case 'section':
-          emitSection(n, indent);
-          break;
+  type Section = Extract<JsonNode, { kind: 'section' }>;
+  // Iterative: one frame per open section, so any depth of nesting converts.
+  const stack: { nodes: readonly JsonNode[]; i: number; indent: string; section: Section | null; outer: string }[] = [{ nodes: doc.children, i: 0, indent: '', section: null, outer: '' }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.nodes.length) {
+      stack.pop();
+      if (top.section) closeSection(top.section, top.outer, out);
+      continue;
+    }
+    const n = top.nodes[top.i++]!;
+    const indent = top.indent;
+    switch (n.kind) {
+      case 'directive': {
+        const words = [n.name, ...n.args];
+        if (n.source && sourceSays(n.source.text, words)) out.push(raw(n.source));
+        else out.push(lineOf(n.source, indent, formatArgs(words.map((value) => ({ value })))));
+        break;
+      }
+      case 'comment':
+        out.push(n.source && n.source.text === n.text ? raw(n.source) : lineOf(n.source, indent, n.text.startsWith('#') ? n.text : `# ${n.text}`));
+        break;
+      case 'blank':
+        out.push(n.source ? raw(n.source) : DEFAULT_EOL);
+        break;
+      case 'stray-close':
+        out.push(n.source ? raw(n.source) : `${indent}</${n.name}>${DEFAULT_EOL}`);
+        break;
+      case 'section': {
+        const openText = `<${n.name}${n.args.length ? ' ' + formatArgs(n.args.map((value) => ({ value }))) : ''}>`;
+        out.push(n.open && sectionOpenSays(n, n.open.text) ? raw(n.open) : lineOf(n.open, indent, openText));
+        const inner = n.open ? n.open.indent + '    ' : indent + '    ';
+        stack.push({ nodes: n.children, i: 0, indent: inner, section: n, outer: indent });
+        break;
       }
     }
-  };
-  const emitSection = (s: Extract<JsonNode, { kind: 'section' }>, indent: string): void => {
-    const openText = `<${s.name}${s.args.length ? ' ' + formatArgs(s.args.map((value) => ({ value }))) : ''}>`;
-    out.push(s.open && sectionOpenSays(s, s.open.text) ? raw(s.open) : lineOf(s.open, indent, openText));
-    const inner = s.open ? s.open.indent + '    ' : indent + '    ';
-    emit(s.children, inner);
-    if (s.close === null) return;
-    const closeText = `</${s.name}>`;
-    if (s.close && sameName(s.close.name, s.name)) out.push(raw(s.close.source));
-    else out.push(lineOf(s.close?.source ?? s.open, indent, closeText));
-  };
-  emit(doc.children, '');
+  }
   return out.join('');
+}
+
+function closeSection(s: Extract<JsonNode, { kind: 'section' }>, indent: string, out: string[]): void {
+  if (s.close === null) return;
+  const closeText = `</${s.name}>`;
+  if (s.close && sameName(s.close.name, s.name)) out.push(raw(s.close.source));
+  else out.push(lineOf(s.close?.source ?? s.open, indent, closeText));
 }
 
 function raw(s: LineSource): string {

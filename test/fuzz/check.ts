@@ -7,8 +7,9 @@ import type { Span } from '../../src/diagnostic.js';
 import type { Arg, Node } from '../../src/syntax/ast.js';
 import { parse } from '../../src/syntax/parse.js';
 import { print } from '../../src/syntax/print.js';
+import { traverse } from '../../src/syntax/traverse.js';
 
-export type ProblemKind = 'throw' | 'round-trip' | 'span' | 'time' | 'load-throw';
+export type ProblemKind = 'throw' | 'round-trip' | 'span' | 'time' | 'load-throw' | 'load-time';
 
 export interface Problem {
   readonly kind: ProblemKind;
@@ -21,6 +22,20 @@ export interface Problem {
  */
 export function budgetMs(text: string): number {
   return 1_000 + text.length / 1_000;
+}
+
+/**
+ * A stopwatch that other processes cannot fool: the smaller of wall time (inflated when the machine is busy —
+ * CI shares its cores) and this process's CPU time (inflated by parallel GC threads). A super-linear blow-up
+ * inflates both, so it is still caught; a busy machine alone does not make the run fail.
+ */
+export function stopwatch(): () => number {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(cpu);
+    return Math.min(performance.now() - wall, (c.user + c.system) / 1_000);
+  };
 }
 
 /** Line starts by LF, as src/syntax counts lines (a lone CR is a blank for httpd, not a line end). */
@@ -65,32 +80,36 @@ export class Positions {
 
 const show = (s: Span): string => `${s.line}:${s.column}-${s.endLine}:${s.endColumn} [${s.offset},${s.endOffset})`;
 
-function* spansOf(nodes: readonly Node[]): Generator<[string, Span]> {
-  const args = function* (owner: string, list: readonly Arg[]): Generator<[string, Span]> {
-    for (const [i, a] of list.entries()) yield [`${owner} argument ${i + 1}`, a.span];
+/** Every span in the tree, depth-first without recursion (a fuzzed file may nest 20,000 levels deep). */
+function spansOf(nodes: readonly Node[]): [string, Span][] {
+  const out: [string, Span][] = [];
+  const args = (owner: string, list: readonly Arg[]): void => {
+    for (const [i, a] of list.entries()) out.push([`${owner} argument ${i + 1}`, a.span]);
   };
-  for (const n of nodes) {
-    yield [`${n.kind} node`, n.span];
-    if (n.kind === 'directive') yield* args(`directive ${n.name}`, n.args);
-    if (n.kind === 'section') {
-      yield [`<${n.name}> opener`, n.openSpan];
-      yield* args(`<${n.name}>`, n.args);
-      if (n.close) yield [`</${n.close.name}> closer`, n.close.span];
-      yield* spansOf(n.children);
-    }
-  }
+  traverse(nodes, {
+    enter: (n) => {
+      out.push([`${n.kind} node`, n.span]);
+      if (n.kind === 'directive') args(`directive ${n.name}`, n.args);
+      if (n.kind === 'section') {
+        out.push([`<${n.name}> opener`, n.openSpan]);
+        args(`<${n.name}>`, n.args);
+        if (n.close) out.push([`</${n.close.name}> closer`, n.close.span]);
+      }
+    },
+  });
+  return out;
 }
 
 /** The parse-side invariants; null when all hold. */
 export function checkParse(text: string, file = 'fuzz.conf'): Problem | null {
-  const started = performance.now();
+  const elapsed = stopwatch();
   let result: ReturnType<typeof parse>;
   try {
     result = parse(text, file);
   } catch (e) {
     return { kind: 'throw', message: `parse threw ${errorText(e)}` };
   }
-  const parseMs = performance.now() - started;
+  const parseMs = elapsed();
 
   let printed: string;
   try {

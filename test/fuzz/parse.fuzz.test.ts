@@ -1,7 +1,9 @@
 /**
  * Fuzzing the front end with mutated corpus files: whatever the bytes, parse() gives a tree and diagnostics,
  * never an exception; the tree prints back to the exact input; every span is inside the text with line/column
- * matching its offsets; and each input takes bounded time. When src/config exists, load() must not throw either.
+ * matching its offsets; and each input takes bounded time. When src/config exports load() and an in-memory fs
+ * (`memoryFs`), load() runs too — on every seed and on a fixed quarter of the mutated inputs — and must neither
+ * throw nor blow up in time.
  *
  * Deterministic: APX_FUZZ_SEED (decimal or 0x-hex) picks the run, APX_FUZZ_ITERATIONS its length; both are
  * printed. A failure prints the seed, the iteration, the mutations applied and a shrunk reproduction.
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { budgetMs, checkParse, errorText, type Problem, type ProblemKind, shrink } from './check.js';
+import { budgetMs, checkParse, errorText, type Problem, type ProblemKind, shrink, stopwatch } from './check.js';
 import { mutate } from './mutate.js';
 import { iterationSeed, mulberry32, seedFromEnv } from './prng.js';
 
@@ -96,17 +98,29 @@ interface Failure {
   readonly report: string;
 }
 
+/**
+ * load() resolves the tree (variables, conditions, includes): more work per byte than parse, so its bound is
+ * LOAD_BUDGET_FACTOR times parse's — still far below what a quadratic blow-up takes on a 100 kB input.
+ */
+const LOAD_BUDGET_FACTOR = 5;
+/**
+ * load() runs on every seed and on every LOAD_EVERY-th mutated input (a fixed subset, so a run is repeatable):
+ * enough to find its crashes while keeping the whole file well under a minute.
+ */
+const LOAD_EVERY = 4;
+
 async function checkAll(text: string, file: string, probe: LoadProbe | null): Promise<Problem | null> {
   const p = checkParse(text, file);
   if (p || !probe) return p;
-  const started = performance.now();
+  const elapsed = stopwatch();
   try {
     await probe(file, text);
   } catch (e) {
     return { kind: 'load-throw', message: `load threw ${errorText(e)}` };
   }
-  const ms = performance.now() - started;
-  if (ms > budgetMs(text)) return { kind: 'time', message: `load took ${ms.toFixed(0)} ms for ${text.length} characters (budget ${budgetMs(text).toFixed(0)} ms)` };
+  const ms = elapsed();
+  const budget = LOAD_BUDGET_FACTOR * budgetMs(text);
+  if (ms > budget) return { kind: 'load-time', message: `load took ${ms.toFixed(0)} ms for ${text.length} characters (budget ${budget.toFixed(0)} ms)` };
   return null;
 }
 
@@ -171,12 +185,13 @@ describe(`fuzz parse (APX_FUZZ_SEED=${seedText}, ${ITERATIONS} iterations)`, () 
       const source = rng.pick(corpus);
       const donor = rng.pick(corpus);
       const { text, applied } = mutate(source.text, rng, donor.text);
-      const problem = await checkAll(text, 'fuzz.conf', probe);
+      const withLoad = i % LOAD_EVERY === 0 ? probe : null;
+      const problem = await checkAll(text, 'fuzz.conf', withLoad);
       if (!problem) continue;
       counts.set(problem.kind, (counts.get(problem.kind) ?? 0) + 1);
       if (failures.has(problem.kind)) continue;
-      const repro = await reproduce(text, problem.kind, probe);
-      const shrunk = (await checkAll(repro, 'fuzz.conf', probe)) ?? problem;
+      const repro = await reproduce(text, problem.kind, withLoad);
+      const shrunk = (await checkAll(repro, 'fuzz.conf', withLoad)) ?? problem;
       failures.set(problem.kind, {
         kind: problem.kind,
         report: [

@@ -7,15 +7,20 @@ import { describe, expect, it } from 'vitest';
 import type { Node } from '../../src/syntax/ast.js';
 import { parse } from '../../src/syntax/parse.js';
 import { print } from '../../src/syntax/print.js';
+import { traverse } from '../../src/syntax/traverse.js';
 
-/** A compact view of a tree: `Name(arg,arg)`, sections as `<Name(args)>[children]`, comments `#`, blanks `_`. */
+/**
+ * A compact view of a tree: `Name(arg,arg)`, sections as `<Name(args)>[children]`, comments `#`, blanks `_`.
+ * Built without recursion (src/syntax/traverse.ts), so the deep-nesting row checks the whole tree.
+ */
 function shape(nodes: readonly Node[]): string[] {
-  return nodes.map((n) => {
+  const lists: string[][] = [[]];
+  const one = (n: Node): string => {
     switch (n.kind) {
       case 'directive':
         return `${n.name}(${n.args.map((a) => a.value).join(',')})`;
       case 'section':
-        return `<${n.name}(${n.args.map((a) => a.value).join(',')})>[${shape(n.children).join(' ')}]`;
+        return `<${n.name}(${n.args.map((a) => a.value).join(',')})>[`;
       case 'comment':
         return '#';
       case 'blank':
@@ -23,7 +28,19 @@ function shape(nodes: readonly Node[]): string[] {
       case 'stray-close':
         return `</${n.name}>`;
     }
+  };
+  traverse(nodes, {
+    enter: (n, depth) => {
+      lists[depth]!.push(one(n));
+      if (n.kind === 'section') lists[depth + 1] = [];
+    },
+    leave: (_s, depth) => {
+      const kids = lists[depth + 1]!;
+      const at = lists[depth]!;
+      at[at.length - 1] += `${kids.join(' ')}]`;
+    },
   });
+  return lists[0]!;
 }
 
 function run(text: string) {
@@ -80,9 +97,25 @@ const facts: { fact: string; text: string; shape: string[]; codes?: string[] }[]
   { fact: 'closer with a blank before > (apache2 -t: missing closing >)', text: '<VirtualHost *:80>\n</VirtualHost >\n', shape: ['<VirtualHost(*:80)>[]'], codes: ['syntax/close-missing-gt'] },
   { fact: 'closer without > (apache2 -t: missing closing >)', text: '<VirtualHost *:80>\n</VirtualHost\n', shape: ['<VirtualHost(*:80)>[]'], codes: ['syntax/close-missing-gt'] },
   { fact: 'closer with >> (apache2 -t: Expected </VirtualHost> but saw </VirtualHost>>)', text: '<VirtualHost *:80>\n</VirtualHost>>\n', shape: ['<VirtualHost(*:80)>[]'], codes: ['syntax/mismatched-close'] },
+  { fact: 'an opener with nothing after its name reads as <Name> (apache2 -t: "requires additional arguments")', text: '<IfModule\n</IfModule>\n', shape: ['<IfModule()>[]'], codes: ['syntax/open-missing-gt'] },
   { fact: 'opener without > (apache2 -t: missing closing >)', text: '<Location /a\n</Location>\n', shape: ['<Location(/a)>[]'], codes: ['syntax/open-missing-gt'] },
   { fact: 'continuation pulls the closer into the opener line (apache2 -t: not closed)', text: '<VirtualHost *:80> \\\n</VirtualHost>\n', shape: ['<VirtualHost(*:80>,</VirtualHost)>[]'], codes: ['syntax/unclosed-section'] },
   { fact: 'a BOM is not skipped by httpd (apache2 -t: Invalid command)', text: '\uFEFFListen 80\n', shape: ['Listen(80)'], codes: ['syntax/bom'] },
+  { fact: 'U+FEFF starting a later line is part of the directive name (apache2 -t: Invalid command)', text: 'Listen 80\n\uFEFFServerName a\n', shape: ['Listen(80)', '\uFEFFServerName(a)'], codes: ['syntax/bom'] },
+  { fact: 'U+FEFF inside an argument is an ordinary character', text: 'ServerName a\uFEFFb\n', shape: ['ServerName(a\uFEFFb)'] },
+  // NUL: httpd measures each physical line with strlen, so the line ends at the NUL (util.c ap_cfg_getline_core).
+  { fact: 'a NUL ends the line; the rest is ignored', text: 'ServerName a\0b c\nListen 80\n', shape: ['ServerName(a)', 'Listen(80)'], codes: ['syntax/nul-byte'] },
+  { fact: 'a NUL before a backslash-newline: no continuation (apache2 -t)', text: '<Location /a>\0\\\n</Location>\n', shape: ['<Location(/a)>[]'], codes: ['syntax/nul-byte'] },
+  { fact: 'a NUL ends a comment before its continuation (apache2 -t)', text: '# note\0 \\\nListen 80\n', shape: ['#', 'Listen(80)'], codes: ['syntax/nul-byte'] },
+  { fact: 'a NUL ends a quoted string', text: 'ServerName "a\0b"\n', shape: ['ServerName(a)'], codes: ['syntax/nul-byte', 'syntax/unterminated-quote'] },
+  { fact: 'a line of NULs is blank', text: '\0\0\r\nListen 80', shape: ['_', 'Listen(80)'], codes: ['syntax/nul-byte'] },
+  // <Macro>: mod_macro reads the body itself and only warns about nesting (mod_macro.c get_lines_till_end_token).
+  { fact: 'a section left open inside <Macro> only warns (apache2 -t: AH02795)', text: '<Macro M $n>\n<Location /$n>\n</Macro>\n', shape: ['<Macro(M,$n)>[<Location(/$n)>[]]'], codes: ['syntax/macro-nesting'] },
+  { fact: 'a closer with nothing open inside <Macro> only warns (apache2 -t: AH02793)', text: '<Macro M $n>\n</Location>\n</Macro>\n', shape: ['<Macro(M,$n)>[</Location>]'], codes: ['syntax/macro-nesting'] },
+  { fact: 'a mismatched closer inside <Macro> only warns', text: '<Macro M>\n<Location />\n</Directory>\n</Macro>\n', shape: ['<Macro(M)>[<Location(/)>[]]'], codes: ['syntax/macro-nesting'] },
+  { fact: 'nested <Macro> bodies end at their own </Macro>', text: '<Macro A>\n<Macro B>\n</Macro>\nX\n</Macro>\n', shape: ['<Macro(A)>[<Macro(B)>[] X()]'] },
+  { fact: 'an unclosed <Macro> is an error (apache2 -t: expected token not found)', text: '<Macro M>\n<Location />\n', shape: ['<Macro(M)>[<Location(/)>[]]'], codes: ['syntax/macro-nesting', 'syntax/unclosed-section'] },
+  { fact: 'deep nesting needs no stack (httpd has no nesting limit)', text: `${'<IfModule a>\n'.repeat(3000)}${'</IfModule>\n'.repeat(3000)}`, shape: [`${'<IfModule(a)>['.repeat(3000)}${']'.repeat(3000)}`] },
 ];
 
 describe('grammar facts', () => {
@@ -131,8 +164,24 @@ describe('diagnostics', () => {
 
   it('words a mismatched closer with the opener position', () => {
     const { diagnostics } = parse('<VirtualHost *:80>\n\n\n<Location />\n</Proxy>\n</VirtualHost>\n', '000-default.conf');
-    expect(diagnostics.map((d) => d.message)).toEqual(['</Proxy> closes <Location> opened at 4:1']);
+    expect(diagnostics.map((d) => d.message)).toEqual(['</Proxy> closes <Location> opened at 000-default.conf:4:1']);
     expect(diagnostics[0]!.related?.[0]!.span.line).toBe(4);
+  });
+
+  it('words a closer that is not one word ending in >', () => {
+    const { diagnostics } = parse('<Location /a>\n</Location>\\', '000-default.conf');
+    expect(diagnostics.map((d) => d.message)).toEqual(['"</Location>\\" is not a section closer httpd accepts: a closer is one word ending in \'>\', like </Location>']);
+    expect(diagnostics[0]!.hint).toBe('write </Location> alone on the line');
+  });
+
+  it('words an unterminated quote', () => {
+    const { diagnostics } = parse('ServerName "a b\n', 'f');
+    expect(diagnostics[0]!.message).toMatch(/^unterminated quoted string/);
+  });
+
+  it('reports NUL bytes once, with a count', () => {
+    const { diagnostics } = parse('A\0x\nB\0y\nC\0z\n', 'f');
+    expect(diagnostics.map((d) => [d.code, d.span.line, d.message])).toEqual([['syntax/nul-byte', 1, 'a NUL byte ends the line for httpd, which ignores the rest of it (2 more lines have one)']]);
   });
 
   it('reports every problem in one run', () => {
