@@ -18,3 +18,4 @@ export { compile, validateModel, readModelJson, redactSecrets, MODEL_SCHEMA_ID, 
 export { MODEL_FORMAT, MODEL_VERSION } from './model/types.js';
 export { buildConfig } from './build/index.js';
 export { traverse } from './syntax/traverse.js';
+export { startProxy, ListenError, StartupError, registerLbMethod, lbMethodNames, type ServeOptions, type ListenOverride, type RunningProxy, type BoundAddress, type LbMethod } from './runtime/index.js';

@@ -1,0 +1,107 @@
+/**
+ * From the URL a route produced (`http://b:8080/x/y`, `balancer://c/x`, `unix:/s|http://h/x`) to where the request
+ * goes: mod_proxy_http's canon handler (proxy_http_canon → ap_proxy_canon_netloc + ap_proxy_canonenc) and
+ * mod_proxy_balancer's canon. A port that is not all digits makes the whole netloc a host name, which then fails
+ * DNS: httpd answers 500 "DNS lookup failure for: b:8080x" (`ProxyPass /app2/ http://b:8080` + `/app2/x`).
+ */
+import { encodePath } from './uri.js';
+
+export type BackendUrl =
+  | {
+      readonly kind: 'direct';
+      readonly scheme: string;
+      /** Host name (IPv6 without brackets). */
+      readonly hostname: string;
+      readonly port: number;
+      /** host[:port] as the Host header carries it (port only when not the scheme's default). */
+      readonly hostHeader: string;
+      /** Encoded path + `?query`: the backend request-target. */
+      readonly path: string;
+      readonly socketPath: string | null;
+    }
+  | {
+      readonly kind: 'balancer';
+      readonly name: string;
+      /** Encoded path, appended to the chosen member's URL (mod_proxy_balancer.c rewrite_url: no slash trimming). */
+      readonly path: string;
+      /** The query to send (null: none, or `noquery`). */
+      readonly query: string | null;
+    }
+  /** httpd refuses: status and the Reason text of its Proxy Error page. */
+  | { readonly kind: 'error'; readonly status: number; readonly reason: string; readonly proxyError: boolean };
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443, h2c: 80, h2: 443 };
+
+export function defaultPort(scheme: string): number | null {
+  return DEFAULT_PORTS[scheme] ?? null;
+}
+
+/** Schemes apx forwards; others are httpd's "No protocol handler was valid" 500 (fcgi, ajp… are not built in). */
+const FORWARDED = new Set(['http', 'https', 'ws', 'wss']);
+
+export interface ResolveOptions {
+  /** `noquery`: drop the client's query. */
+  readonly noquery: boolean;
+  /** The client's query (without `?`), null when none. */
+  readonly query: string | null;
+  /** The path part is the client's raw path (nocanon): do not re-encode it. */
+  readonly raw: boolean;
+  /** AllowEncodedSlashes NoDecode: `%2F` left in the path stays encoded. */
+  readonly keepEncodedSlashes: boolean;
+}
+
+export function resolveBackendUrl(url: string, opts: ResolveOptions): BackendUrl {
+  let socketPath: string | null = null;
+  let u = url;
+  const unix = /^unix:([^|]*)\|(.*)$/i.exec(u);
+  if (unix) {
+    socketPath = unix[1]!;
+    u = unix[2]!;
+  }
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/]*)(\/.*)?$/s.exec(u);
+  if (!m) return { kind: 'error', status: 500, reason: `No protocol handler was valid for the URL ${url}`, proxyError: false };
+  const scheme = m[1]!.toLowerCase();
+  const netloc = m[2]!;
+  const rest = (m[3] ?? '/').slice(1);
+  const encoded = opts.raw ? rest : encodePath(rest, opts.keepEncodedSlashes);
+  const query = opts.query !== null && !opts.noquery ? opts.query : null;
+  const path = `/${encoded}${query !== null ? `?${query}` : ''}`;
+  if (scheme === 'balancer') return { kind: 'balancer', name: netloc.toLowerCase(), path: `/${encoded}`, query };
+  if (!FORWARDED.has(scheme)) {
+    return { kind: 'error', status: 500, reason: `No protocol handler was valid for the URL ${url}`, proxyError: false };
+  }
+  const hostPort = netloc.replace(/^[^@]*@/, '');
+  let hostname = hostPort;
+  let port = defaultPort(scheme) ?? 80;
+  let portWritten = false;
+  const v6 = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort);
+  if (v6) {
+    hostname = v6[1]!;
+    if (v6[2] !== undefined) {
+      if (!/^\d+$/.test(v6[2])) return dnsFailure(hostPort);
+      port = Number(v6[2]);
+      portWritten = true;
+    }
+  } else {
+    const colon = hostPort.lastIndexOf(':');
+    if (colon >= 0) {
+      const p = hostPort.slice(colon + 1);
+      // ap_proxy_canon_netloc: a port that is not all digits stays part of the host name.
+      if (/^\d+$/.test(p)) {
+        hostname = hostPort.slice(0, colon);
+        port = Number(p);
+        portWritten = true;
+      } else if (p !== '') return dnsFailure(hostPort);
+      else hostname = hostPort.slice(0, colon);
+    }
+  }
+  if (hostname === '' || port > 65535) return dnsFailure(hostPort);
+  const shownHost = v6 ? `[${hostname}]` : hostname;
+  const hostHeader = portWritten && port !== defaultPort(scheme) ? `${shownHost}:${port}` : shownHost;
+  return { kind: 'direct', scheme, hostname, port, hostHeader, path, socketPath };
+}
+
+function dnsFailure(host: string): BackendUrl {
+  return { kind: 'error', status: 500, reason: `DNS lookup failure for: ${host}`, proxyError: true };
+}
+

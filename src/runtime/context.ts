@@ -1,0 +1,154 @@
+/**
+ * Everything decided at start-up, per server (the main server and each <VirtualHost>): its route table, reverse
+ * table, header operations, workers and log sinks. Requests only look things up here.
+ */
+import { hostname as osHostname } from 'node:os';
+import type { WriteStream } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import type HttpProxy from 'http-proxy';
+import type { HeaderOp, ProxyModel, Server, VirtualHost, WorkerParams } from '../model/types.js';
+import { BalancerRuntime } from './balancer.js';
+import { applicableOps } from './headers.js';
+import { accessSinks, type AccessSink, type ErrorLog } from './logs.js';
+import { buildReverseTable, type ReverseTable } from './reverse.js';
+import { RouteTable } from './routes.js';
+import { Worker } from './worker.js';
+
+export interface Shared {
+  readonly model: ProxyModel;
+  readonly proxy: HttpProxy;
+  readonly errorLog: ErrorLog;
+  readonly balancers: ReadonlyMap<string, BalancerRuntime>;
+  /** Member URLs per balancer name, for ProxyPassReverse. */
+  memberUrls(name: string): readonly string[] | undefined;
+  readonly logFiles: Map<string, WriteStream>;
+  /** Open WebSocket tunnels: long-lived, so close() ends them rather than waiting. */
+  readonly tunnels: Set<Duplex>;
+  closing: boolean;
+}
+
+/** Default worker parameters for a target the model gave none for (httpd's defaults, mod_proxy.c). */
+export function defaultWorkerParams(server: Server): WorkerParams {
+  const t = server.timeouts.proxyTimeout ?? server.timeouts.timeout;
+  return {
+    retry: 60,
+    timeout: t,
+    connectionTimeout: t,
+    keepalive: false,
+    disableReuse: false,
+    max: null,
+    min: null,
+    smax: null,
+    ttl: null,
+    loadFactor: 1,
+    lbset: 0,
+    ping: 0,
+    route: null,
+    redirect: null,
+    status: { disabled: false, stopped: false, ignoreErrors: false, hotStandby: false, hotSpare: false, inError: false, drain: false },
+    upgrade: null,
+    other: {},
+  };
+}
+
+/** `www.example.com` from `https://www.example.com:443`. */
+export function bareServerName(name: string | null): string | null {
+  if (!name) return null;
+  let n = name.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  if (n.startsWith('[')) return n.slice(0, n.indexOf(']') + 1);
+  const c = n.lastIndexOf(':');
+  if (c >= 0) n = n.slice(0, c);
+  return n;
+}
+
+export class ServerRuntime {
+  readonly name: string;
+  readonly routes: RouteTable;
+  readonly reverse: ReverseTable;
+  readonly requestOps: readonly HeaderOp[];
+  readonly responseOps: readonly HeaderOp[];
+  readonly access: readonly AccessSink[];
+  /** Direct workers per route index (null for balancer targets and exclusions). */
+  readonly routeWorkers: readonly (Worker | null)[];
+  /**
+   * httpd's server_rec port (ap_get_server_port when the Host has none): the port of `ServerName host:port`; a
+   * vhost without its own ServerName keeps its first address's port (vhost.c ap_parse_vhost_addrs), while a
+   * ServerName without a port resets it to 0 (core.c server_hostname_port) — null here, the scheme's default.
+   */
+  readonly port: number | null;
+  private readonly names: readonly string[];
+  private readonly aliases: readonly RegExp[];
+
+  constructor(
+    readonly server: Server | VirtualHost,
+    readonly label: string,
+    shared: Shared,
+    workers: Map<string, Worker>,
+    accessOverride: NodeJS.WritableStream | null | undefined,
+    mainServerName: string | null = null,
+  ) {
+    this.name = bareServerName(server.serverName) ?? osHostname();
+    this.port = serverPort(server, mainServerName);
+    this.names = server.serverName ? [this.name.toLowerCase()] : [];
+    this.aliases = server.serverAliases.map(wildcard);
+    this.routes = new RouteTable(server.routes);
+    this.reverse = buildReverseTable(server.reverse);
+    const req = applicableOps(server.headers.request);
+    const res = applicableOps(server.headers.response);
+    for (const op of [...req.skipped, ...res.skipped]) {
+      shared.errorLog.log({
+        module: 'headers',
+        level: 'warn',
+        message: `apx does not evaluate "${op.when ?? op.action}" conditions; ${op.condition === null ? 'RequestHeader' : 'Header'} ${op.action} ${op.header} is not applied (${label})`,
+      });
+    }
+    this.requestOps = req.ops;
+    this.responseOps = res.ops;
+    this.access = accessSinks(server.logs.access, accessOverride, shared.model.source.serverRoot, shared.logFiles, (e) => shared.errorLog.log(e));
+    this.routeWorkers = server.routes.map((route) => {
+      const t = route.target;
+      if (route.exclude || !t || t.scheme === 'balancer') return null;
+      // mod_proxy shares one worker among ProxyPass lines naming the same URL: the first one's parameters win.
+      const key = t.url.toLowerCase();
+      let w = workers.get(key);
+      if (!w) {
+        w = new Worker(t.url, t.scheme, route.worker ?? defaultWorkerParams(server), server.tls);
+        workers.set(key, w);
+      }
+      return w;
+    });
+  }
+
+  /** ServerName / ServerAlias match for name-based virtual hosting (vhost.c matches_aliases). */
+  matches(host: string): boolean {
+    if (this.names.includes(host)) return true;
+    return this.aliases.some((re) => re.test(host));
+  }
+}
+
+function serverPort(server: Server | VirtualHost, mainServerName: string | null): number | null {
+  const named = server.serverName ? /:(\d+)$/.exec(server.serverName.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) : null;
+  if (named) return Number(named[1]);
+  // The model carries the ServerName after inheritance: the main server's name means the vhost set none.
+  const ownName = 'addresses' in server && server.serverName !== mainServerName;
+  if ('addresses' in server && !ownName) return server.addresses.find((a) => a.port !== null)?.port ?? null;
+  return null;
+}
+
+function wildcard(pattern: string): RegExp {
+  const p = bareServerName(pattern) ?? pattern;
+  const src = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${src}$`, 'i');
+}
+
+export function buildBalancers(model: ProxyModel): Map<string, BalancerRuntime> {
+  const out = new Map<string, BalancerRuntime>();
+  for (const b of model.balancers) {
+    out.set(
+      b.name.toLowerCase(),
+      // Balancers are global in the model; their members take the main server's SSLProxy* settings.
+      new BalancerRuntime(b, (url, scheme, i) => new Worker(url, scheme, b.members[i]!.params, model.mainServer.tls)),
+    );
+  }
+  return out;
+}

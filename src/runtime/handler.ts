@@ -1,0 +1,769 @@
+/**
+ * The per-request path: pick the server (vhost), canonicalise the path, route, build the backend request, forward
+ * (with balancer failover), rewrite the response, log. Everything it consults was built at start-up.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolveBackendUrl, type BackendUrl } from './backend-url.js';
+import type { ServerRuntime, Shared } from './context.js';
+import { ERROR_CONTENT_TYPE, errorPage, type ErrorDetail } from './errors.js';
+import { attempt, type AttemptOutcome, type BackendTarget } from './forward.js';
+import {
+  addResponseVia,
+  applyHeaderOps,
+  filterResponseHeaders,
+  forwardRequestHeaders,
+  getHeader,
+  maxForwards,
+  opRuns,
+  pairsFromRaw,
+  type ForwardContext,
+  type HeaderPairs,
+} from './headers.js';
+import type { LogRecord } from './logformat.js';
+import { writeAccess } from './logs.js';
+import { reverseMapCookie, reverseMapUrl, type ReverseContext } from './reverse.js';
+import type { RouteResult } from './routes.js';
+import { encodePath, parseRequestTarget, queryIsUnsafe } from './uri.js';
+import { etag, lookupStatic, openFile } from './static.js';
+import { canUpgrade, tunnel } from './upgrade.js';
+import type { Duplex } from 'node:stream';
+import type { Worker } from './worker.js';
+
+export interface ListenerContext {
+  /** The vhosts answering on this socket, in config order (the first is the default). */
+  readonly candidates: readonly ServerRuntime[];
+  readonly main: ServerRuntime;
+  readonly scheme: 'http' | 'https';
+  /** The model listener port this socket serves. */
+  readonly servesPort: number;
+}
+
+/** vhost.c: by address (exact IP before `*`), then Host against ServerName/ServerAlias; the first is the default. */
+export function selectServer(ctx: ListenerContext, host: string | null, localIp: string): ServerRuntime {
+  if (ctx.candidates.length === 0) return ctx.main;
+  const exact = ctx.candidates.filter((s) => 'addresses' in s.server && s.server.addresses.some((a) => a.host === localIp));
+  const list = exact.length ? exact : ctx.candidates;
+  if (host) {
+    const h = hostOnly(host).toLowerCase().replace(/\.$/, '');
+    for (const s of list) if (s.matches(h)) return s;
+  }
+  return list[0]!;
+}
+
+/** `example.com` from `example.com:8080`, `[::1]` from `[::1]:80`. */
+export function hostOnly(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const c = host.indexOf(':');
+  return c >= 0 ? host.slice(0, c) : host;
+}
+
+function hostPort(host: string): number | null {
+  const m = /:(\d+)$/.exec(host);
+  return m && !host.endsWith(']') ? Number(m[1]) : null;
+}
+
+const stripV4Mapped = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+
+interface RequestState {
+  readonly start: number;
+  readonly startHr: bigint;
+  readonly bytesOutStart: number;
+  readonly bytesInStart: number;
+  sr: ServerRuntime;
+  path: string;
+  query: string | null;
+  filename: string;
+  handler: string;
+  bodyBytes: number;
+  responseHeaders: HeaderPairs;
+  env: Record<string, string>;
+  clientHost: string | null;
+  /** Requests served on this connection before this one (%k). */
+  readonly keepAliveCount: number;
+}
+
+/** Requests seen per client connection, for %k. */
+const served = new WeakMap<object, number>();
+
+function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | null, rawUrl: string): RequestState {
+  const socket = req.socket;
+  const before = served.get(socket) ?? 0;
+  served.set(socket, before + 1);
+  return {
+    keepAliveCount: before,
+    start: Date.now(),
+    startHr: process.hrtime.bigint(),
+    bytesOutStart: socket.bytesWritten,
+    bytesInStart: socket.bytesRead,
+    sr,
+    path: rawUrl.split('?')[0] ?? rawUrl,
+    query: null,
+    filename: '-',
+    handler: '-',
+    bodyBytes: 0,
+    responseHeaders: [],
+    env: {},
+    clientHost,
+  };
+}
+
+export class RequestHandler {
+  constructor(private readonly shared: Shared) {}
+
+  handle(req: IncomingMessage, res: ServerResponse, lctx: ListenerContext): void {
+    const socket = req.socket;
+    const rawUrl = req.url ?? '/';
+    const clientHeaders = pairsFromRaw(req.rawHeaders);
+    const absAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
+    // An absolute-form target's authority replaces Host (RFC 9112 §3.2.2), for vhost selection only.
+    const clientHost = absAuthority ?? getHeader(clientHeaders, 'host') ?? null;
+    const localIp = stripV4Mapped(socket.localAddress);
+    const sr = selectServer(lctx, clientHost, localIp);
+    const state = newState(req, sr, clientHost, rawUrl);
+    res.once('close', () =>
+      this.logAccess(req, { status: res.statusCode, connection: !res.writableFinished ? 'X' : res.shouldKeepAlive ? '+' : '-' }, lctx, state, localIp),
+    );
+    if (this.shared.closing) res.shouldKeepAlive = false;
+    try {
+      void this.route(req, res, lctx, state, clientHeaders).catch((err: unknown) => this.internalError(req, res, state, err));
+    } catch (err) {
+      this.internalError(req, res, state, err);
+    }
+  }
+
+  /**
+   * An `Upgrade:` request: tunnel it when its route's worker may upgrade to the requested protocol, and return
+   * true; false means "serve it as a plain request" (the caller does, with Upgrade stripped as hop-by-hop).
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, lctx: ListenerContext): boolean {
+    const clientHeaders = pairsFromRaw(req.rawHeaders);
+    const requested = getHeader(clientHeaders, 'upgrade') ?? '';
+    if (req.method !== 'GET' || requested.trim().toLowerCase() !== 'websocket') return false;
+    const rawUrl = req.url ?? '/';
+    const absAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
+    const clientHost = absAuthority ?? getHeader(clientHeaders, 'host') ?? null;
+    const sr = selectServer(lctx, clientHost, stripV4Mapped(req.socket.localAddress));
+    const parsed = parseRequestTarget(rawUrl, sr.server.allowEncodedSlashes);
+    if (!parsed.ok) return false;
+    const routed = sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
+    if (routed.kind !== 'proxy') return false;
+    const backend = resolveBackendUrl(routed.url, {
+      noquery: routed.route.flags.noquery,
+      query: parsed.query,
+      raw: routed.rawPath,
+      keepEncodedSlashes: sr.server.allowEncodedSlashes === 'nodecode',
+    });
+    let worker: Worker | null = null;
+    let target: BackendUrl = backend;
+    if (backend.kind === 'direct') {
+      worker = sr.routeWorkers[routed.index] ?? null;
+    } else if (backend.kind === 'balancer') {
+      const balancer = this.shared.balancers.get(backend.name);
+      // Only members that may upgrade are candidates for a tunnel; otherwise serve it plainly.
+      if (!balancer || !balancer.members.some((m) => canUpgrade(m.params.upgrade, m.scheme, requested))) return false;
+      const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
+      worker = balancer.choose(`${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`, cookies, Date.now()).worker;
+      if (!worker) return false;
+      target = resolveBackendUrl(worker.name + backend.path, { noquery: false, query: backend.query, raw: true, keepEncodedSlashes: false });
+    }
+    if (!worker || target.kind !== 'direct' || !canUpgrade(worker.params.upgrade, target.scheme, requested)) return false;
+    const incoming: HeaderPairs = clientHeaders.map(([k, v]) => [k, v]);
+    applyHeaderOps(incoming, sr.requestOps);
+    const headers = forwardRequestHeaders(incoming, {
+      behaviour: sr.server.headers,
+      clientIp: stripV4Mapped(req.socket.remoteAddress),
+      backendHost: target.hostHeader,
+      requestHost: clientHost,
+      serverName: sr.name,
+      serverPort: this.serverPort({ clientHost, sr }, lctx, req.socket.localPort),
+      protocol: `HTTP/${req.httpVersion}`,
+    });
+    headers.push(['Connection', 'Upgrade'], ['Upgrade', requested]);
+    const w = worker;
+    const t = target;
+    const state = newState(req, sr, clientHost, rawUrl);
+    state.path = parsed.path;
+    state.query = parsed.query;
+    state.handler = 'proxy-server';
+    state.filename = `proxy:${t.scheme}://${t.hostHeader}${t.path}`;
+    state.env['BALANCER_WORKER_NAME'] = w.name;
+    let status = 0;
+    w.busy++;
+    this.shared.tunnels.add(socket);
+    socket.once('close', () => {
+      w.busy--;
+      this.shared.tunnels.delete(socket);
+      // The tunnel's access line is written when it ends, with the status the client got (101 when upgraded).
+      this.logAccess(req, { status, connection: '-' }, lctx, state, stripV4Mapped(req.socket.localAddress));
+    });
+    tunnel({
+      proxy: this.shared.proxy,
+      req,
+      socket,
+      head,
+      scheme: t.scheme,
+      hostname: t.hostname,
+      port: t.port,
+      path: t.path,
+      headers,
+      onStatus: (s) => {
+        status = s;
+      },
+      onError: (err, answered) => {
+        const code = err.code ?? 'EUNKNOWN';
+        this.shared.errorLog.log({
+          module: 'proxy_http',
+          level: 'error',
+          os: osError(code, err.message),
+          client: clientLabel(req),
+          message: `AH10228: WebSocket tunnel to ${t.hostname}:${t.port} for ${parsed.path} failed (route ${routeLabel(routed)}, backend ${w.name})`,
+        });
+        if (answered || !socket.writable) return void socket.destroy();
+        status = code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ECONNTIMEOUT' ? 503 : 502;
+        const page = status === 503 ? errorPage(503) : errorPage(502, { proxyReason: 'Error reading from remote server' });
+        const body = Buffer.from(page.body, 'latin1');
+        socket.end(
+          Buffer.concat([
+            Buffer.from(`HTTP/1.1 ${status} ${page.statusMessage}\r\nContent-Length: ${body.length}\r\nConnection: close\r\nContent-Type: ${ERROR_CONTENT_TYPE}\r\n\r\n`, 'latin1'),
+            body,
+          ]),
+        );
+      },
+    });
+    return true;
+  }
+
+  private internalError(req: IncomingMessage, res: ServerResponse, state: RequestState, err: unknown): void {
+    this.shared.errorLog.log({
+      module: 'proxy',
+      level: 'error',
+      client: clientLabel(req),
+      message: `apx internal error handling ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    if (!res.headersSent) this.sendError(req, res, state, 500, {});
+    else res.destroy();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, lctx: ListenerContext, state: RequestState, clientHeaders: HeaderPairs): Promise<void> {
+    const sr = state.sr;
+    const method = req.method ?? 'GET';
+    if (req.url === '*' && method === 'OPTIONS') {
+      // `OPTIONS *` asks about the server itself: httpd's core answers 200 with no body.
+      res.writeHead(200, ['Content-Length', '0']);
+      return void res.end();
+    }
+    const parsed = parseRequestTarget(req.url ?? '/', sr.server.allowEncodedSlashes);
+    if (!parsed.ok) {
+      this.shared.errorLog.log({ module: 'core', level: parsed.status === 400 ? 'error' : 'info', client: clientLabel(req), message: parsed.log });
+      return this.sendError(req, res, state, parsed.status, {});
+    }
+    state.path = parsed.path;
+    state.query = parsed.query;
+    const routed: RouteResult = sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
+    if (routed.kind !== 'proxy') {
+      // No ProxyPass takes it (or a `!` kept it local): httpd's default handler serves the DocumentRoot.
+      state.handler = '-';
+      if (sr.server.documentRoot) return this.serveStatic(req, res, state, lctx, sr.server.documentRoot);
+      return this.sendError(req, res, state, 404, {});
+    }
+    state.handler = 'proxy-server';
+    if (parsed.query !== null && queryIsUnsafe(parsed.query)) return this.sendError(req, res, state, 403, {});
+
+    // mod_proxy.c proxy_handler: Max-Forwards.
+    const mf = maxForwards(clientHeaders);
+    if (mf.kind === 'invalid') {
+      return this.proxyError(req, res, state, 400, `Max-Forwards value '${mf.raw}' could not be parsed`);
+    }
+    if (mf.kind === 'value' && mf.value === 0) {
+      return this.proxyError(req, res, state, 400, 'Max-Forwards has reached zero - proxy loop?');
+    }
+
+    const backend: BackendUrl = resolveBackendUrl(routed.url, {
+      noquery: routed.route.flags.noquery,
+      query: parsed.query,
+      raw: routed.rawPath,
+      keepEncodedSlashes: sr.server.allowEncodedSlashes === 'nodecode',
+    });
+    state.filename = `proxy:${routed.url}${parsed.query !== null && !routed.route.flags.noquery ? `?${parsed.query}` : ''}`;
+    if (backend.kind === 'error') {
+      this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${backend.reason} returned by ${parsed.path}` });
+      return backend.proxyError ? this.proxyError(req, res, state, backend.status, backend.reason, false) : this.sendError(req, res, state, backend.status, {});
+    }
+
+    // RequestHeader runs in the fixups phase, before the proxy handler builds its request.
+    const incoming: HeaderPairs = clientHeaders.map(([k, v]) => [k, v]);
+    applyHeaderOps(incoming, sr.requestOps);
+    const cl = getHeader(clientHeaders, 'content-length');
+    const te = getHeader(clientHeaders, 'transfer-encoding');
+    const hasBody = te !== undefined || (cl !== undefined && Number(cl) > 0);
+    const protocol = `HTTP/${req.httpVersion}`;
+    const serverPort = this.serverPort(state, lctx, req.socket.localPort);
+
+    const forwardCtx = (backendHost: string): ForwardContext => ({
+      behaviour: sr.server.headers,
+      clientIp: stripV4Mapped(req.socket.remoteAddress),
+      backendHost,
+      requestHost: state.clientHost,
+      serverName: sr.name,
+      serverPort,
+      protocol,
+    });
+    const buildHeaders = (backendHost: string): HeaderPairs => {
+      const h = forwardRequestHeaders(incoming, forwardCtx(backendHost));
+      // mod_proxy_http re-frames the body: a length when the client gave one, else chunked.
+      if (te !== undefined) h.push(['Transfer-Encoding', 'chunked']);
+      return h;
+    };
+
+    if (backend.kind === 'direct') {
+      const worker = sr.routeWorkers[routed.index] ?? null;
+      if (!worker) return this.sendError(req, res, state, 500, {});
+      worker.tryRecover(Date.now());
+      if (!worker.usable) {
+        this.shared.errorLog.log({
+          module: 'proxy',
+          level: 'error',
+          client: clientLabel(req),
+          message: `AH00940: HTTP: disabled connection for (${backend.hostname}:${backend.port}) (its status is disabled or stopped)`,
+        });
+        return this.sendError(req, res, state, 503, {});
+      }
+      const target: BackendTarget = { scheme: backend.scheme, hostname: backend.hostname, port: backend.port, path: backend.path, socketPath: backend.socketPath };
+      const outcome = await this.forwardOnce(req, res, state, lctx, worker, target, method, buildHeaders(backend.hostHeader), hasBody, forwardCtx(backend.hostHeader));
+      return this.finishOutcome(req, res, state, outcome, worker, target, routed, false);
+    }
+
+    // balancer://
+    const balancer = this.shared.balancers.get(backend.name);
+    if (!balancer) {
+      this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH01144: No protocol handler was valid for the URL ${parsed.path} (no balancer://${backend.name} is defined)` });
+      return this.sendError(req, res, state, 500, {});
+    }
+    state.env['BALANCER_NAME'] = `balancer://${balancer.name}`;
+    let attempts = 0;
+    const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
+    const balancerUrl = `${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`;
+    for (;;) {
+      const choice = balancer.choose(balancerUrl, cookies, Date.now(), (names) =>
+        this.shared.errorLog.log({ module: 'proxy_balancer', level: 'warn', message: `AH01165: balancer://${balancer.name}: Forcing recovery for worker (${names.join(', ')})` }),
+      );
+      if (choice.route !== null) {
+        state.env['BALANCER_SESSION_ROUTE'] = choice.route;
+        state.env['BALANCER_SESSION_STICKY'] = choice.sticky ?? '';
+      }
+      if (choice.refused) {
+        this.shared.errorLog.log({
+          module: 'proxy_balancer',
+          level: 'error',
+          client: clientLabel(req),
+          message: `AH01161: balancer://${balancer.name}: All workers are in error state for route (${choice.route})`,
+        });
+        return this.sendError(req, res, state, 503, {});
+      }
+      const worker = choice.worker;
+      if (!worker) {
+        this.shared.errorLog.log({
+          module: 'proxy_balancer',
+          level: 'error',
+          client: clientLabel(req),
+          message: `AH01167: balancer://${balancer.name}: All workers are in error state for route (${routeLabel(routed)})`,
+        });
+        return this.sendError(req, res, state, 503, {});
+      }
+      state.env['BALANCER_WORKER_NAME'] = worker.name;
+      if (worker.params.route) state.env['BALANCER_WORKER_ROUTE'] = worker.params.route;
+      const member = resolveBackendUrl(worker.name + backend.path, { noquery: false, query: backend.query, raw: true, keepEncodedSlashes: false });
+      if (member.kind !== 'direct') {
+        const reason = member.kind === 'error' ? member.reason : `balancer member ${worker.name} is itself a balancer`;
+        this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${reason} returned by ${parsed.path}` });
+        return this.sendError(req, res, state, 500, {});
+      }
+      state.filename = `proxy:${worker.name}${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`;
+      const target: BackendTarget = { scheme: member.scheme, hostname: member.hostname, port: member.port, path: member.path, socketPath: member.socketPath };
+      const outcome = await this.forwardOnce(req, res, state, lctx, worker, target, method, buildHeaders(member.hostHeader), hasBody, forwardCtx(member.hostHeader), balancer.model.failOnStatus);
+      // A request body already sent (failonstatus) cannot be replayed to another member.
+      const replayable = outcome.kind === 'connect-failed' && (outcome.code !== 'EFAILONSTATUS' || !hasBody);
+      if (replayable && attempts < balancer.maxAttempts && !res.headersSent) {
+        attempts++;
+        if (outcome.code !== 'EFAILONSTATUS') this.logConnectFailure(req, worker, target, outcome, routed, true);
+        continue;
+      }
+      return this.finishOutcome(req, res, state, outcome, worker, target, routed, true);
+    }
+  }
+
+  private forwardOnce(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+    lctx: ListenerContext,
+    worker: Worker,
+    target: BackendTarget,
+    method: string,
+    headers: HeaderPairs,
+    hasBody: boolean,
+    fctx: ForwardContext,
+    failOnStatus: readonly number[] = [],
+  ): Promise<AttemptOutcome> {
+    worker.busy++;
+    const run = (retryOnReuse: boolean): Promise<AttemptOutcome> => {
+      let failStatus = false;
+      return attempt({
+        proxy: this.shared.proxy,
+        req,
+        res,
+        worker,
+        target,
+        method,
+        headers,
+        hasBody,
+        timeout: worker.params.timeout,
+        connectTimeout: worker.params.connectionTimeout,
+        onBodyBytes: (n) => {
+          worker.transferred += n;
+        },
+        respond: (backendRes) => {
+          if (failOnStatus.includes(backendRes.statusCode ?? 0)) {
+            failStatus = true;
+            backendRes.resume();
+            return;
+          }
+          this.respond(req, res, state, lctx, backendRes, fctx, worker);
+        },
+      }).then((outcome) => {
+        if (failStatus) {
+          // failonstatus: the member goes into error and the client gets a 503 (mod_proxy_http ap_proxy_http_process_response).
+          worker.markError(Date.now());
+          return { kind: 'connect-failed', code: 'EFAILONSTATUS', message: 'failonstatus' } as const;
+        }
+        // A pooled connection the backend closed just as it was reused: retry once on a fresh one when no body
+        // was sent (httpd checks the pooled connection before reusing it, to the same effect).
+        if (retryOnReuse && outcome.kind === 'read-failed' && !outcome.timedOut && !outcome.bodySent && outcome.reused && !res.headersSent) {
+          return run(false);
+        }
+        return outcome;
+      });
+    };
+    return run(true).finally(() => {
+      worker.busy--;
+    });
+  }
+
+  /**
+   * AH00957/AH01114. Only a balancer member is put in error for `retry` seconds (AH00959): observed on httpd
+   * 2.4.71, a direct ProxyPass worker is tried again by the next request.
+   */
+  private logConnectFailure(
+    req: IncomingMessage,
+    worker: Worker,
+    target: BackendTarget,
+    outcome: Extract<AttemptOutcome, { kind: 'connect-failed' }>,
+    routed: RouteResult,
+    balanced: boolean,
+  ): void {
+    const os = osError(outcome.code, outcome.message);
+    const disabled = balanced && worker.markError(Date.now());
+    this.shared.errorLog.log({
+      module: 'proxy',
+      level: 'error',
+      os,
+      message: `AH00957: ${target.scheme}: attempt to connect to ${target.hostname}:${target.port} (${worker.name}) failed`,
+    });
+    if (disabled) {
+      this.shared.errorLog.log({
+        module: 'proxy',
+        level: 'error',
+        message: `AH00959: ap_proxy_connect_backend disabling worker for (${target.hostname}:${target.port}) for ${worker.params.retry}s`,
+      });
+    }
+    this.shared.errorLog.log({
+      module: 'proxy_http',
+      level: 'error',
+      client: clientLabel(req),
+      message: `AH01114: HTTP: failed to make connection to backend: ${target.hostname} (route ${routeLabel(routed)})`,
+    });
+  }
+
+  private finishOutcome(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+    outcome: AttemptOutcome,
+    worker: Worker,
+    target: BackendTarget,
+    routed: RouteResult,
+    balanced: boolean,
+  ): void {
+    switch (outcome.kind) {
+      case 'response':
+      case 'client-gone':
+        return;
+      case 'connect-failed':
+        if (outcome.code !== 'EFAILONSTATUS') this.logConnectFailure(req, worker, target, outcome, routed, balanced);
+        return this.sendError(req, res, state, 503, {});
+      case 'dns-failed':
+        this.shared.errorLog.log({ module: 'proxy', level: 'error', os: osError(outcome.code, outcome.message), client: clientLabel(req), message: `AH00898: DNS lookup failure for: ${target.hostname} returned by ${state.path}` });
+        return this.proxyError(req, res, state, 500, `DNS lookup failure for: ${target.hostname}`, false);
+      case 'read-failed': {
+        if (isTlsError(outcome.code)) {
+          // mod_ssl/mod_proxy_http: a failed handshake with an https backend (AH02039) is a 502 with this reason.
+          this.shared.errorLog.log({
+            module: 'proxy_http',
+            level: 'error',
+            os: osError(outcome.code, outcome.message),
+            client: clientLabel(req),
+            message: `AH02039: SSL handshake with remote server ${target.hostname}:${target.port} failed (route ${routeLabel(routed)}, backend ${worker.name})`,
+          });
+          return this.proxyError(req, res, state, 502, 'Error during SSL Handshake with remote server', true);
+        }
+        if (BAD_HEADER.has(outcome.code)) {
+          // mod_proxy_http ap_proxy_read_headers: a malformed header line is a plain 502 Bad Gateway (AH01106).
+          this.shared.errorLog.log({
+            module: 'proxy_http',
+            level: 'warn',
+            client: clientLabel(req),
+            message: `AH01106: bad HTTP/1.1 header returned by ${state.path} (${req.method}) (route ${routeLabel(routed)}, backend ${worker.name}: ${outcome.message})`,
+          });
+          return this.sendError(req, res, state, 502, {});
+        }
+        const os = outcome.timedOut ? '(70007)The timeout specified has expired' : osError(outcome.code, outcome.message);
+        this.shared.errorLog.log({
+          module: 'proxy_http',
+          level: 'error',
+          os,
+          client: clientLabel(req),
+          message: `AH01102: error reading status line from remote server ${target.hostname}:${target.port} (route ${routeLabel(routed)}, backend ${worker.name})`,
+        });
+        this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: Error reading from remote server returned by ${state.path}` });
+        return this.proxyError(req, res, state, 502, 'Error reading from remote server', false);
+      }
+    }
+  }
+
+  /** A DocumentRoot file (src/runtime/static.ts), with httpd's validators and conditional GET. */
+  private async serveStatic(req: IncomingMessage, res: ServerResponse, state: RequestState, lctx: ListenerContext, root: string): Promise<void> {
+    const mods = this.shared.model.source.modules;
+    const found = await lookupStatic(root, state.path, { dir: mods.includes('dir'), mime: mods.includes('mime') });
+    if (found.kind === 'status') return this.sendError(req, res, state, found.status, {});
+    if (found.kind === 'redirect') {
+      const rctx = this.reverseContext(req, lctx, state);
+      const location = `${rctx.scheme}://${rctx.authority}${encodePath(found.path)}${state.query !== null ? `?${state.query}` : ''}`;
+      return this.sendError(req, res, state, 301, { location }, [['Location', location]]);
+    }
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return this.sendError(req, res, state, 405, {}, [['Allow', 'GET,POST,OPTIONS,HEAD']]);
+    state.filename = found.file;
+    const lastModified = new Date(Math.floor(found.mtimeMs / 1000) * 1000).toUTCString();
+    const tag = etag(found.size, found.mtimeMs, state.start);
+    const inm = req.headers['if-none-match'];
+    const ims = req.headers['if-modified-since'];
+    const strong = tag.replace(/^W\//, '');
+    const notModified = inm !== undefined ? inm.split(',').some((t) => t.trim().replace(/^W\//, '') === strong || t.trim() === '*') : ims !== undefined && Date.parse(ims) >= Math.floor(found.mtimeMs / 1000) * 1000;
+    const headers: HeaderPairs = [
+      ['Last-Modified', lastModified],
+      ['ETag', tag],
+    ];
+    if (!notModified) {
+      headers.push(['Content-Length', String(found.size)]);
+      if (found.contentType) headers.push(['Content-Type', found.contentType]);
+    }
+    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    if (this.shared.closing) headers.push(['Connection', 'close']);
+    state.responseHeaders = headers;
+    const flat: string[] = [];
+    for (const [k, v] of headers) flat.push(k, v);
+    res.writeHead(notModified ? 304 : 200, flat);
+    if (notModified || method === 'HEAD') return void res.end();
+    const stream = openFile(found.file);
+    stream.on('data', (c: Buffer | string) => {
+      state.bodyBytes += c.length;
+    });
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
+  /** Write the backend's response to the client, rewritten as mod_proxy_http does. */
+  private respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: RequestState,
+    lctx: ListenerContext,
+    backendRes: IncomingMessage,
+    fctx: ForwardContext,
+    worker: Worker,
+  ): void {
+    const sr = state.sr;
+    const status = backendRes.statusCode ?? 502;
+    const headers = filterResponseHeaders(pairsFromRaw(backendRes.rawHeaders), status);
+    const rctx = this.reverseContext(req, lctx, state);
+    const rules = sr.reverse.urlRules(state.path);
+    for (const pair of headers) {
+      const k = pair[0].toLowerCase();
+      if (k === 'location' || k === 'content-location' || k === 'uri' || k === 'destination') {
+        if (rules.length) pair[1] = reverseMapUrl(pair[1], rules, (n) => this.shared.memberUrls(n), rctx);
+      } else if (k === 'set-cookie') pair[1] = reverseMapCookie(pair[1], sr.reverse);
+    }
+    addResponseVia(headers, fctx, `HTTP/${backendRes.httpVersion}`);
+    applyHeaderOps(headers, sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    if (this.shared.closing) headers.push(['Connection', 'close']);
+    state.responseHeaders = headers;
+    const flat: string[] = [];
+    for (const [k, v] of headers) flat.push(k, v);
+    res.writeHead(status, backendRes.statusMessage ?? '', flat);
+    backendRes.on('data', (c: Buffer) => {
+      state.bodyBytes += c.length;
+      worker.read += c.length;
+    });
+    const abort = (): void => {
+      if (!backendRes.complete) {
+        this.shared.errorLog.log({
+          module: 'proxy_http',
+          level: 'error',
+          client: clientLabel(req),
+          message: `AH01110: error reading response from ${worker.name} for ${state.path}: backend connection closed mid-body; client connection aborted`,
+        });
+        res.destroy();
+      }
+    };
+    backendRes.once('aborted', abort);
+    backendRes.once('error', abort);
+    backendRes.once('close', abort);
+    backendRes.pipe(res);
+  }
+
+  /**
+   * ap_get_server_port (UseCanonicalName Off): the Host's port, else the server's; null when the scheme's default.
+   * When `--listen` moved the listener, the server's port is the one it is really served on (a redirect to the
+   * config's port would lead nowhere).
+   */
+  private serverPort(state: Pick<RequestState, 'clientHost' | 'sr'>, lctx: ListenerContext, localPort: number | undefined): number | null {
+    const dflt = lctx.scheme === 'https' ? 443 : 80;
+    const configured = state.sr.port !== null && state.sr.port === lctx.servesPort && localPort ? localPort : state.sr.port;
+    const port = (state.clientHost ? hostPort(state.clientHost) : null) ?? configured ?? dflt;
+    return port === dflt ? null : port;
+  }
+
+  /** ap_construct_url: scheme, the name the client asked for (else ServerName), ap_get_server_port. */
+  private reverseContext(req: IncomingMessage, lctx: ListenerContext, state: RequestState): ReverseContext {
+    const name = state.clientHost ? hostOnly(state.clientHost) : state.sr.name;
+    const port = this.serverPort(state, lctx, req.socket.localPort);
+    return { scheme: lctx.scheme, authority: port !== null ? `${name}:${port}` : name };
+  }
+
+  /** ap_proxyerror: a "Proxy Error" page with a Reason, logged as AH00898 unless the caller logged it already. */
+  private proxyError(req: IncomingMessage, res: ServerResponse, state: RequestState, status: number, reason: string, log = true): void {
+    if (log) this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${reason} returned by ${state.path}` });
+    this.sendError(req, res, state, status, { proxyReason: reason });
+  }
+
+
+  /** An httpd-style error page; `Header always` operations apply to it. */
+  sendError(req: IncomingMessage, res: ServerResponse, state: RequestState, status: number, detail: ErrorDetail, extra: HeaderPairs = []): void {
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const page = errorPage(status, { ...detail, method: req.method ?? 'GET' });
+    const body = Buffer.from(page.body, 'latin1');
+    const headers: HeaderPairs = [];
+    headers.push(...extra);
+    headers.push(['Content-Length', String(body.length)]);
+    if (this.shared.closing || status >= 500 || status === 400) headers.push(['Connection', 'close']);
+    headers.push(['Content-Type', ERROR_CONTENT_TYPE]);
+    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, true)), pairsFromRaw(req.rawHeaders));
+    state.responseHeaders = headers;
+    const flat: string[] = [];
+    for (const [k, v] of headers) flat.push(k, v);
+    res.writeHead(status, page.statusMessage, flat);
+    if (req.method === 'HEAD') res.end();
+    else {
+      state.bodyBytes = body.length;
+      res.end(body);
+    }
+    // The client's unread body must not be parsed as the next request.
+    if (!req.complete) req.resume();
+  }
+
+
+  private logAccess(
+    req: IncomingMessage,
+    res: { readonly status: number; readonly connection: LogRecord['connectionStatus'] },
+    lctx: ListenerContext,
+    state: RequestState,
+    localIp: string,
+  ): void {
+    const sinks = state.sr.access;
+    if (sinks.length === 0) return;
+    const socket = req.socket;
+    const durationUs = Number(process.hrtime.bigint() - state.startHr) / 1000;
+    const record: LogRecord = {
+      remoteIp: stripV4Mapped(socket.remoteAddress),
+      remotePort: socket.remotePort ?? 0,
+      localIp,
+      localPort: socket.localPort ?? lctx.servesPort,
+      requestLine: `${req.method} ${req.url} HTTP/${req.httpVersion}`,
+      method: req.method ?? '',
+      protocol: `HTTP/${req.httpVersion}`,
+      path: state.path,
+      query: state.query,
+      status: res.status,
+      start: state.start,
+      durationUs,
+      bytesBody: state.bodyBytes,
+      bytesOut: Math.max(0, socket.bytesWritten - state.bytesOutStart),
+      bytesIn: Math.max(0, socket.bytesRead - state.bytesInStart),
+      requestHeaders: pairsFromRaw(req.rawHeaders),
+      responseHeaders: state.responseHeaders,
+      serverName: state.sr.name,
+      requestHostname: state.clientHost ? hostOnly(state.clientHost) : state.sr.name,
+      filename: state.filename,
+      handler: state.handler,
+      keepAliveCount: state.keepAliveCount,
+      connectionStatus: res.connection,
+      env: state.env,
+    };
+    writeAccess(sinks, record);
+  }
+}
+
+/** llhttp errors in the header section (the status line parsed): httpd's AH01106 "bad header" case. */
+const BAD_HEADER = new Set([
+  'HPE_INVALID_HEADER_TOKEN',
+  'HPE_INVALID_CONTENT_LENGTH',
+  'HPE_UNEXPECTED_CONTENT_LENGTH',
+  'HPE_INVALID_TRANSFER_ENCODING',
+  'HPE_HEADER_OVERFLOW',
+  'HPE_CR_EXPECTED',
+  'HPE_LF_EXPECTED',
+]);
+
+function isTlsError(code: string): boolean {
+  return /^(ERR_TLS_|ERR_SSL_|EPROTO$|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|HOSTNAME_MISMATCH)/.test(code);
+}
+
+function clientLabel(req: IncomingMessage): string {
+  return `${stripV4Mapped(req.socket.remoteAddress)}:${req.socket.remotePort ?? 0}`;
+}
+
+function routeLabel(routed: RouteResult): string {
+  if (routed.kind !== 'proxy') return '-';
+  const r = routed.route;
+  const m = r.match.kind === 'prefix' ? r.match.path : `~ ${r.match.pattern}`;
+  const where = r.span ? ` at ${r.span.file}:${r.span.line}` : '';
+  return `${r.origin.directive} ${m} ${r.target?.url ?? '!'}${where}`;
+}
+
+const ERRNO: Readonly<Record<string, string>> = {
+  ECONNREFUSED: '(111)Connection refused',
+  ECONNRESET: '(104)Connection reset by peer',
+  EHOSTUNREACH: '(113)No route to host',
+  ENETUNREACH: '(101)Network is unreachable',
+  ETIMEDOUT: '(70007)The timeout specified has expired',
+  ECONNTIMEOUT: '(110)Connection timed out',
+  ENOTFOUND: '(EAI 2)Name or service not known',
+  EAI_AGAIN: '(EAI 3)Temporary failure in name resolution',
+};
+
+function osError(code: string, message: string): string {
+  return ERRNO[code] ?? `(${code})${message}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * A worker: httpd's name for one backend URL with its parameters and its shared state (modules/proxy/proxy_util.c).
+ * A direct `ProxyPass` target is a worker, and so is every BalancerMember. The state is what the balancer and the
+ * error handling read: in-error since when, busy connections, bytes each way, times elected.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { MemberStatus, Tls, WorkerParams } from '../model/types.js';
+import { StartupError } from './startup-error.js';
+
+/**
+ * mod_ssl's proxy settings for https:// backends: `SSLProxyVerify none` (the default) checks nothing; `require`
+ * verifies the chain against SSLProxyCACertificateFile (else the system CAs) and, unless
+ * `SSLProxyCheckPeerName off`, the host name.
+ */
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new StartupError(`cannot read SSLProxyCACertificateFile ${file}: ${(err as Error).message}`, 'fix the path, or drop SSLProxyVerify require');
+  }
+}
+
+export function backendTlsOptions(tls: Tls | null): { rejectUnauthorized: boolean; ca?: Buffer; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } {
+  if (!tls || (tls.proxyVerify ?? 'none').toLowerCase() !== 'require') return { rejectUnauthorized: false };
+  return {
+    rejectUnauthorized: true,
+    ...(tls.proxyCaCertificateFile ? { ca: readCa(tls.proxyCaCertificateFile) } : {}),
+    ...(tls.proxyCheckPeerName === false ? { checkServerIdentity: () => undefined } : { checkServerIdentity }),
+  };
+}
+
+export class Worker {
+  readonly agent: HttpAgent;
+  /** https backends: verify the certificate (SSLProxyVerify require). */
+  readonly verifyTls: boolean;
+  /** Mutable copy of the model's status flags (the balancer-manager, later, edits these). */
+  readonly status: MemberStatus;
+  /** ms since epoch when the worker went into error. */
+  errorTime = 0;
+  retries = 0;
+  busy = 0;
+  elected = 0;
+  /** Bytes sent to the backend (request bodies) and read from it (response bodies): bytraffic's measure. */
+  transferred = 0;
+  read = 0;
+  /** byrequests/bybusyness running score. */
+  lbstatus = 0;
+
+  constructor(
+    /** The URL as written (BalancerMember URL, or the ProxyPass target). */
+    readonly name: string,
+    readonly scheme: string,
+    readonly params: WorkerParams,
+    tls: Tls | null = null,
+  ) {
+    this.status = { ...params.status };
+    // mod_proxy keeps a connection pool per worker; `disablereuse=On` (and `keepalive`'s absence does not matter
+    // for HTTP/1.1 reuse) closes each backend connection after one request.
+    const keepAlive = !params.disableReuse;
+    const tlsOpts = scheme === 'https' || scheme === 'wss' ? backendTlsOptions(tls) : { rejectUnauthorized: false };
+    this.verifyTls = tlsOpts.rejectUnauthorized;
+    const opts = {
+      keepAlive,
+      maxSockets: params.max ?? Infinity,
+      // Shorter than common backend idle timeouts (Node: 5 s) so a pooled socket is not reused as it closes.
+      keepAliveMsecs: 1000,
+      timeout: params.ttl ? params.ttl * 1000 : 4000,
+      scheduling: 'lifo' as const,
+    };
+    this.agent = scheme === 'https' || scheme === 'wss' ? new HttpsAgent({ ...opts, ...tlsOpts }) : new HttpAgent(opts);
+  }
+
+  /** lbfactor as a number of shares (`loadfactor`, 1–100, decimals allowed). */
+  get lbfactor(): number {
+    return this.params.loadFactor > 0 ? this.params.loadFactor : 1;
+  }
+
+  get lbset(): number {
+    return this.params.lbset;
+  }
+
+  /** PROXY_WORKER_IS_USABLE: not disabled, stopped or in error. */
+  get usable(): boolean {
+    return !this.status.disabled && !this.status.stopped && !this.status.inError;
+  }
+
+  /** ap_proxy_retry_worker: an errored worker becomes usable again once `retry` seconds have passed. */
+  tryRecover(now: number): void {
+    if (this.status.inError && now > this.errorTime + this.params.retry * 1000) {
+      this.status.inError = false;
+      this.retries++;
+    }
+  }
+
+  /** A connect failure puts the worker in error for `retry` seconds, unless it has status `I` (ignore errors). */
+  markError(now: number): boolean {
+    if (this.status.ignoreErrors) return false;
+    this.status.inError = true;
+    this.errorTime = now;
+    return true;
+  }
+
+  /** `host:port` for log lines. */
+  get label(): string {
+    return this.name;
+  }
+
+  destroy(): void {
+    this.agent.destroy();
+  }
+}
