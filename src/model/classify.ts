@@ -69,7 +69,9 @@ export function classify(name: string, inside: readonly { readonly name: string;
   const irrelevant = IRRELEVANT[nameKey(name)];
   if (irrelevant !== undefined) return { category: 'irrelevant', reason: irrelevant };
   if (inside.length > 0) {
-    return { category: 'unsupported', reason: `inside ${inside.map(show).join(' ')}: apx does not model ${name} there` };
+    // A generated file can nest thousands of sections: name the outermost and the innermost two, not all.
+    const path = inside.length <= 3 ? inside.map(show).join(' ') : `${show(inside[0]!)} … ${inside.slice(-2).map(show).join(' ')} (${inside.length} sections)`;
+    return { category: 'unsupported', reason: `inside ${path}: apx does not model ${name} there` };
   }
   const specific = SPECIFIC[nameKey(name)];
   if (specific !== undefined) return { category: 'unsupported', reason: specific };

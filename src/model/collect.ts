@@ -222,6 +222,9 @@ export function collect(loaded: LoadResult): Collected {
 
   walk(loaded.root, (node, ctx) => {
     if (node.kind === 'include') return;
+    // ctx.enclosing is built on first read, O(depth) per section level: read it only for the sections that matter
+    // here, so 20,000 nested <Location>s compile in linear time.
+    if (node.kind === 'section' && (node.condition !== null || !isSection(node, 'VirtualHost', 'Proxy', 'ProxyMatch'))) return;
     const encl = ctx.enclosing;
     let scope = main;
     let rest = encl;

@@ -4,5 +4,5 @@
  */
 export * from './types.js';
 export { compile, type CompileResult, DEFAULT_TIMEOUT, COMMON_LOG_FORMAT } from './compile.js';
-export { validateModel, readModelJson, MODEL_SCHEMA_ID, type ModelValidation, type ModelJsonResult, type SchemaError } from './validate.js';
+export { validateModel, readModelJson, readModelValue, MODEL_SCHEMA_ID, type ModelValidation, type ModelJsonResult, type SchemaError } from './validate.js';
 export { redactSecrets, REDACTED } from './redact.js';

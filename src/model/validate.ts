@@ -4,6 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './schema.json' with { type: 'json' };
+import { parseJson } from '../syntax/json.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ProxyModel } from './types.js';
 
 export const MODEL_SCHEMA_ID: string = schema.$id;
@@ -67,12 +68,19 @@ export type ModelJsonResult = { readonly model: ProxyModel } | { readonly errors
 
 /** Model JSON text → a validated model, or errors with JSON pointer paths (for `apx serve model.json`). */
 export function readModelJson(text: string): ModelJsonResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return { errors: [{ path: '', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+  const parsed = parseJson(text);
+  if ('problem' in parsed) {
+    const p = parsed.problem;
+    return { errors: [{ path: '', message: p.line === undefined ? p.message : `${p.message} (line ${p.line}, column ${p.column ?? 1})` }] };
   }
+  return readModelValue(parsed.value);
+}
+
+/**
+ * A parsed JSON value → a validated model. Format and version are checked first: one clear line for the wrong kind
+ * of file or a newer model, rather than every schema complaint that follows from it.
+ */
+export function readModelValue(value: unknown): ModelJsonResult {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const doc = value as Record<string, unknown>;
     if (doc['format'] !== MODEL_FORMAT) return { errors: [{ path: '/format', message: `must be "${MODEL_FORMAT}" (got ${JSON.stringify(doc['format'] ?? null)})` }] };

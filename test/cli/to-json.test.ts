@@ -71,10 +71,26 @@ describe('apx to-json (the proxy model)', () => {
     expect(r.stderr).toMatch(/missing\.conf/);
   });
 
+  it.each([
+    [['to-json'], /^apx: to-json needs FILE: a config file, or - to read standard input\n/],
+    [['to-json', '--ast'], /^apx: to-json needs FILE: a config file, or - to read standard input\n/],
+    // A mistyped flag is named as such (not "Not enough non-option arguments": yargs gives it the file as value).
+    [['to-json', '--prety', site], /^apx: Unknown argument: prety\n/],
+    [['to-json', tmpdir()], /cannot read .*: is a directory \(give a file, or use --server-root for a whole tree\)/],
+  ])('usage errors exit 2 with one line and no stack: %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
+  });
+
   it('--help lists the context flags and examples', async () => {
     const r = await runCli(['to-json', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toMatch(/Exit codes: 0 .*1 .*2 /s);
+    expect(r.stdout).toMatch(/^apx to-json <file> \[options\]\n/);
     for (const flag of ['--pretty', '--ast', '--show-secrets', '--modules', '--server-root', '--define', '--no-tree']) expect(r.stdout).toContain(flag);
   });
 });

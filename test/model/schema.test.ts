@@ -41,7 +41,9 @@ describe('model JSON Schema', () => {
   it('readModelJson: a model, or errors for bad JSON, another format, another version, schema problems', () => {
     const good = readModelJson(JSON.stringify(base));
     expect('model' in good && good.model.balancers[0]!.name).toBe('mycluster');
-    expect(readModelJson('{"format": "apx-model",')).toEqual({ errors: [{ path: '', message: expect.stringMatching(/^not valid JSON: /) }] });
+    expect(readModelJson('{"format": "apx-model",')).toEqual({ errors: [{ path: '', message: expect.stringMatching(/^not valid JSON: .* \(line 1, column 24\)$/) }] });
+    expect(readModelJson('{\n  "format": "apx-model",\n  "version": 1,,\n}')).toEqual({ errors: [{ path: '', message: 'not valid JSON: Expected double-quoted property name (line 3, column 16)' }] });
+    expect(readModelJson('')).toEqual({ errors: [{ path: '', message: 'the input is empty (expected the JSON apx to-json prints)' }] });
     expect(readModelJson('{"format":"apx-ast","version":1}')).toEqual({ errors: [{ path: '/format', message: 'must be "apx-model" (got "apx-ast")' }] });
     expect(readModelJson(JSON.stringify({ ...base, version: 99 }))).toEqual({ errors: [{ path: '/version', message: 'apx reads model version 1, this is version 99' }] });
     const broken = clone(base) as unknown as Record<string, any>;
