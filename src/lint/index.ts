@@ -1,23 +1,10 @@
 /**
- * src/lint: rules over the resolved tree. PLACEHOLDER until engine.ts lands (issue 3).
+ * src/lint: an engine and a folder of rules, one rule per file, in ESLint's shape (meta + check); formatters
+ * live apart from the rules. `lint(loaded)` returns every problem of one resolved config, syntax and config
+ * diagnostics from the load included.
  */
-import type { Diagnostic } from '../diagnostic.js';
-import type { LoadResult } from '../config/types.js';
-
-export type RuleSetting = 'off' | 'warn' | 'error';
-
-export interface LintOptions {
-  /** Per-rule overrides (`--rule proxy-pass-reverse-missing=off`). */
-  readonly rules?: Readonly<Record<string, RuleSetting>>;
-}
-
-export interface LintResult {
-  /** Syntax, config and rule diagnostics, after overrides and `# apx-disable-next-line`, sorted. */
-  readonly diagnostics: readonly Diagnostic[];
-  readonly errorCount: number;
-  readonly warningCount: number;
-}
-
-export function lint(_loaded: LoadResult, _options: LintOptions = {}): LintResult {
-  throw new Error('src/lint lint() is not built yet');
-}
+export { lint, INTERNAL_ERROR_CODE, type LintOptions, type LintResult, type RuleSetting } from './engine.js';
+export { RULES, ruleById } from './rules/index.js';
+export type { Rule, RuleMeta, RuleContext, RuleSeverity, Problem } from './types.js';
+export { FORMATTERS, formatterNames, shouldColor, type FormatterName, type FormatOptions } from './formatters/index.js';
+export { sourcesOf } from './sources.js';

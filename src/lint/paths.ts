@@ -1,0 +1,113 @@
+/**
+ * URL-path and backend-URL helpers shared by the proxy rules, reproducing how mod_proxy compares them.
+ */
+import type { Span } from '../diagnostic.js';
+import type { ResolvedDirective, ResolvedSection } from '../config/types.js';
+import { nameKey } from '../syntax/names.js';
+
+/** mod_proxy.c alias_match(): runs of `/` in the pattern and the path match each other. */
+function collapseSlashes(p: string): string {
+  return p.replace(/\/{2,}/g, '/');
+}
+
+/**
+ * Whether a request for `path` (and so every path below it) is taken by a ProxyPass prefix `prefix`:
+ * mod_proxy.c alias_match() compares the prefix and requires the match to end on a segment boundary, so
+ * `/app` takes `/app` and `/app/x` but never `/apple`, and `/app/` does not take `/app`.
+ */
+export function prefixCovers(prefix: string, path: string): boolean {
+  const a = collapseSlashes(prefix);
+  const b = collapseSlashes(path);
+  if (!b.startsWith(a)) return false;
+  return a.endsWith('/') || b.length === a.length || b[a.length] === '/';
+}
+
+/** The key samePath() compares: doubled slashes collapsed, trailing slashes removed. */
+export function pathKey(p: string): string {
+  return collapseSlashes(p).replace(/\/+$/, '') || '/';
+}
+
+/** Path equality for mirroring: trailing slashes and doubled slashes aside. */
+export function samePath(a: string, b: string): boolean {
+  return pathKey(a) === pathKey(b);
+}
+
+/**
+ * Every prefix that prefixCovers() would accept as covering `path` (the path itself, and its text up to and
+ * including each `/`, and up to each `/`), doubled slashes collapsed: look these up instead of testing every rule.
+ */
+export function coveringPrefixes(path: string): string[] {
+  const p = collapseSlashes(path);
+  const out = [p];
+  for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+    out.push(p.slice(0, i + 1));
+    if (i > 0) out.push(p.slice(0, i));
+  }
+  return out;
+}
+
+export { collapseSlashes };
+
+export interface SplitUrl {
+  /** `http://host:port`, scheme and authority lower-cased (they are case-insensitive). */
+  readonly origin: string;
+  /** Everything after the authority, '' when there is none. */
+  readonly path: string;
+}
+
+/** `scheme://authority/path` → its parts; null for `!`, `unix:` sockets and anything that is not such a URL. */
+export function splitUrl(url: string): SplitUrl | null {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/.exec(url);
+  if (!m) return null;
+  return { origin: nameKey(m[1]!), path: m[2]! };
+}
+
+/** The URL with its scheme and authority lower-cased and trailing slashes removed, for comparisons. */
+export function urlKey(url: string): string {
+  const s = splitUrl(url);
+  if (!s) return url;
+  return s.origin + s.path.replace(/\/+$/, '');
+}
+
+export function sameUrl(a: string, b: string): boolean {
+  return urlKey(a) === urlKey(b);
+}
+
+/** Whether `url` starts with `prefix` as ProxyPassReverse compares them (scheme/host case-insensitive). */
+export function urlStartsWith(url: string, prefix: string): boolean {
+  const u = urlKey(url);
+  const p = urlKey(prefix);
+  return u === p || u.startsWith(p.endsWith('/') ? p : `${p}/`);
+}
+
+/** `balancer://name/…` → `balancer://name` lower-cased (the balancer's identity); null for other URLs. */
+export function balancerKey(url: string): string | null {
+  const m = /^balancer:\/\/([^/?#\s]*)/i.exec(url);
+  return m ? `balancer://${nameKey(m[1]!)}` : null;
+}
+
+/** Whether the URL's path part ends with `/` (a URL with no path does not). */
+export function urlEndsWithSlash(url: string): boolean {
+  const s = splitUrl(url);
+  return s !== null && s.path.endsWith('/');
+}
+
+/**
+ * The span of argument `i` as written. After `${VAR}` expansion the words can differ from the written ones;
+ * then the whole directive is the best place to point at.
+ */
+export function argSpan(d: ResolvedDirective | ResolvedSection, i: number): Span {
+  const written = d.syntax.args;
+  if (written.length === d.args.length && written[i] !== undefined) return written[i]!.span;
+  return d.kind === 'section' ? d.syntax.openSpan : d.span;
+}
+
+/** The span a section's problems point at: its opening line, not the whole block. */
+export function openerSpan(s: ResolvedSection): Span {
+  return s.syntax.openSpan;
+}
+
+/** Where a problem with the whole line points: a directive's line, or a section's opening line. */
+export function nodeSpan(n: ResolvedDirective | ResolvedSection): Span {
+  return n.kind === 'section' ? n.syntax.openSpan : n.syntax.span;
+}
