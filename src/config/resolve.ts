@@ -7,19 +7,29 @@
  * A false conditional is soaked up unread by httpd (ap_soak_end_container): its lines stay in the tree with
  * `active: false`, their Includes are not followed and their variables are not warned about.
  *
+ * Where evaluating a condition or a variable changes what httpd's reader accepts, the syntax stage's verdict is
+ * revised here (see ./revise.ts): a true conditional may run to the end of its file; its closer must be exactly
+ * `</IfModule>`; a false one is skipped without checking `>` or BOMs; `${VAR}` may supply an opener's `>` or a
+ * whole closer.
+ *
  * The walk uses an explicit stack, so neither nesting nor include depth can overflow the JavaScript stack.
  */
 import { posix } from 'node:path';
 import type { Diagnostic, Span } from '../diagnostic.js';
-import type { DirectiveNode, Node, SectionNode } from '../syntax/ast.js';
-import { sameName } from '../syntax/names.js';
+import type { DirectiveNode, SectionNode } from '../syntax/ast.js';
+import { nameKey, sameName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
 import { LineIndex } from '../syntax/positions.js';
 import { splitWords } from '../syntax/words.js';
 import { expandVars, type UndefinedVar } from './expand.js';
 import { matchInclude, type GlobError } from './glob.js';
 import { ModuleTracker } from './modules.js';
-import type { ConditionKind, ConfigFs, ResolvedFile, ResolvedInclude, ResolvedNode, ResolvedSection } from './types.js';
+import { Directive, Include, Section } from './nodes.js';
+import { fileOffsets } from './offsets.js';
+import { type FileCtx, type Frame, type IncludeFrame, type NodesFrame, type ParsedFile } from './frames.js';
+import { nextWordAt, ReaderRules } from './reader.js';
+import { Revisions } from './revise.js';
+import type { ConditionKind, ConfigFs, ResolvedFile, ResolvedNode, ResolvedSection } from './types.js';
 import { Variables } from './variables.js';
 import { evaluateIfVersion } from './version.js';
 
@@ -27,6 +37,35 @@ import { evaluateIfVersion } from './version.js';
 export const MAX_INCLUDE_DEPTH = 128;
 
 const CONDITIONS: readonly ConditionKind[] = ['IfModule', 'IfDefine', 'IfVersion', 'IfFile', 'IfDirective', 'IfSection'];
+
+/** The directives httpd runs while it reads (EXEC_ON_READ) that change what is read next, and the conditionals. */
+type Keyword = 'include' | 'define' | 'undefine' | 'loadmodule' | 'serverroot' | ConditionKind;
+
+const KEYWORDS: ReadonlyMap<string, Keyword> = new Map<string, Keyword>([
+  [nameKey('Include'), 'include'],
+  [nameKey('IncludeOptional'), 'include'],
+  [nameKey('Define'), 'define'],
+  [nameKey('UnDefine'), 'undefine'],
+  [nameKey('LoadModule'), 'loadmodule'],
+  [nameKey('ServerRoot'), 'serverroot'],
+  ...CONDITIONS.map((c): [string, Keyword] => [nameKey(c), c]),
+]);
+
+/** Names as written → keyword: a big file repeats a few dozen names (interned by the parser) 400,000 times. */
+const keywordCache = new Map<string, Keyword | null>();
+
+function keyword(name: string): Keyword | null {
+  let k = keywordCache.get(name);
+  if (k === undefined) {
+    k = KEYWORDS.get(nameKey(name)) ?? null;
+    if (keywordCache.size < 4096) keywordCache.set(name, k);
+  }
+  return k;
+}
+
+function isCondition(k: Keyword | null): k is ConditionKind {
+  return k !== null && k.startsWith('If');
+}
 
 /** A rewrite of absolute paths: a copied tree read where it lies instead of where its files say it lives. */
 export interface PathMap {
@@ -62,48 +101,6 @@ export interface ResolverOptions {
   readonly loneFile: boolean;
 }
 
-interface ParsedFile {
-  readonly ast: ReturnType<typeof parse>['ast'];
-  readonly text: string;
-  /** The file name its spans carry. */
-  readonly name: string;
-  lines: LineIndex | null;
-}
-
-interface FileCtx {
-  readonly path: string;
-  readonly real: string;
-  readonly parsed: ParsedFile;
-  readonly parent: FileCtx | null;
-  /** The Include line that read this file (in the parent). */
-  readonly via: Span | null;
-  readonly depth: number;
-}
-
-interface NodesFrame {
-  readonly kind: 'nodes';
-  readonly nodes: readonly Node[];
-  index: number;
-  readonly out: ResolvedNode[];
-  readonly active: boolean;
-  readonly file: FileCtx;
-  /** Set on the frame of a file's top level: leaving it closes the file. */
-  readonly closesFile: boolean;
-}
-
-interface IncludeFrame {
-  readonly kind: 'include';
-  readonly paths: readonly string[];
-  index: number;
-  readonly out: ResolvedFile[];
-  readonly from: FileCtx;
-  readonly span: Span;
-  /** Read the spliced entry after the matched files. */
-  spliceAfter: boolean;
-}
-
-type Frame = NodesFrame | IncludeFrame;
-
 export interface ResolveOutput {
   readonly root: ResolvedFile;
   readonly entryFile: ResolvedFile | null;
@@ -118,8 +115,8 @@ export interface ResolveOutput {
 
 export class Resolver {
   private readonly parsed = new Map<string, ParsedFile>();
-  private readonly syntaxReported = new Set<string>();
-  private readonly syntaxDiagnostics: Diagnostic[] = [];
+  /** Each file's syntax diagnostics, in the order the files were first read. */
+  private readonly syntaxOf: { readonly file: ParsedFile; readonly diagnostics: readonly Diagnostic[] }[] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private readonly assumptions: string[] = [];
   private readonly open = new Map<string, number>();
@@ -130,6 +127,7 @@ export class Resolver {
   private endSpliced = false;
   private readonly stack: Frame[] = [];
   private readonly usedMaps = new Set<PathMap>();
+  private readonly rules = new ReaderRules(this.stack, (code, span, message, hint) => this.error(code, span, message, hint));
 
   constructor(private readonly o: ResolverOptions) {}
 
@@ -145,7 +143,7 @@ export class Resolver {
       entryFile: this.entryFile,
       sitesEnabledInclude: this.sitesEnabledInclude,
       usedMaps: [...this.usedMaps],
-      syntaxDiagnostics: this.syntaxDiagnostics,
+      syntaxDiagnostics: this.syntaxOf.flatMap(({ file, diagnostics }) => (file.revisions ? file.revisions.apply(diagnostics) : diagnostics)),
       diagnostics: this.diagnostics,
       assumptions: this.assumptions,
     };
@@ -161,19 +159,33 @@ export class Resolver {
       // Spans of the entry use the name the user gave it (`site.conf`, `<stdin>`); others their path.
       const name = isEntry || spliced ? this.o.entryName : path;
       const r = parse(text, name);
-      parsed = { ast: r.ast, text, name, lines: null };
+      parsed = { ast: r.ast, text, name, lines: null, revisions: Revisions.of(r.diagnostics) };
       this.parsed.set(path, parsed);
-      if (!this.syntaxReported.has(path)) {
-        this.syntaxReported.add(path);
-        this.syntaxDiagnostics.push(...r.diagnostics);
-      }
+      this.syntaxOf.push({ file: parsed, diagnostics: r.diagnostics });
     }
     const children: ResolvedNode[] = [];
     const file: ResolvedFile = { path, ast: parsed.ast, children, spliced };
     if ((isEntry || spliced) && this.entryFile === null) this.entryFile = file;
     const ctx: FileCtx = { path, real, parsed, parent, via, depth };
     this.open.set(real, (this.open.get(real) ?? 0) + 1);
-    this.stack.push({ kind: 'nodes', nodes: parsed.ast.children, index: 0, out: children, active: true, file: ctx, closesFile: true });
+    // Each file starts with httpd's top-level reader (ap_build_config), whatever section its Include sits in.
+    this.stack.push({
+      kind: 'nodes',
+      nodes: parsed.ast.children,
+      index: 0,
+      file: ctx,
+      closesFile: true,
+      own: null,
+      ownMayStayOpen: false,
+      out: children,
+      active: true,
+      section: null,
+      parent: null,
+      contReader: false,
+      trueConditional: false,
+      inMacro: false,
+      shifted: false,
+    });
     return file;
   }
 
@@ -191,6 +203,7 @@ export class Resolver {
       }
       if (frame.index >= frame.nodes.length) {
         stack.pop();
+        if (frame.own !== null) this.rules.endOfSection(frame, frame.own);
         if (frame.closesFile && frame.file.parent === null && this.o.splice?.at.kind === 'end-of-root' && !this.endSpliced) {
           this.endSpliced = true;
           this.spliceAtEnd(frame);
@@ -211,21 +224,42 @@ export class Resolver {
   // ───────────────────────────────────────── directives ─────────────────────────────────────────
 
   private directive(node: DirectiveNode, frame: NodesFrame): void {
-    const { name, args } = this.expand(node, frame);
     const active = frame.active;
-    if (sameName(name, 'Include') || sameName(name, 'IncludeOptional')) {
-      this.include(node, name, args, frame);
+    const revisions = frame.file.parsed.revisions;
+    // ap_soak_end_container reads only the first word of a skipped line, so a U+FEFF before it is never a command.
+    if (revisions !== null && node.name.charCodeAt(0) === 0xfeff) revisions.decide('syntax/bom', node.span.offset, !active);
+    let name = node.name;
+    let words: readonly string[] | null = null;
+    if (hasVariable(node)) {
+      const ex = this.expand(node, frame, false);
+      name = ex.name;
+      words = ex.args;
+      if (name.startsWith('</') && this.rules.closerLine(node, name, frame)) return;
+      if (name.startsWith('<') && !name.startsWith('</') && active && !frame.inMacro) {
+        this.warn(
+          'config/variable-opener',
+          node.span,
+          `after \${…} substitution this line reads "${name}${words !== null && words.length > 0 ? ` ${words.join(' ')}` : ''}", which httpd reads as a section opener; apx keeps it as a directive and nests the lines after it as written`,
+          'write section openers literally, not through a variable',
+        );
+      }
+    }
+    const k = keyword(name);
+    if (k === 'include') {
+      this.include(node, name, words ?? node.args.map((a) => a.value), frame);
       return;
     }
-    frame.out.push({ kind: 'directive', name, args, syntax: node, span: node.span, active });
-    if (!active) return;
-    if (sameName(name, 'Define')) this.define(node, args);
-    else if (sameName(name, 'UnDefine')) {
+    const d = new Directive(node, name, words, active);
+    frame.out.push(d);
+    if (!active || k === null) return;
+    const args = d.args;
+    if (k === 'define') this.define(node, args);
+    else if (k === 'undefine') {
       if (args.length === 1) this.o.variables.undefine(args[0]!);
       else this.error('config/define-args', node.span, `UnDefine takes one name, not ${args.length} arguments`, 'write UnDefine NAME');
-    } else if (sameName(name, 'LoadModule')) {
+    } else if (k === 'loadmodule') {
       if (args.length === 2) this.o.modules.load(args[0]!, node.span);
-    } else if (sameName(name, 'ServerRoot')) {
+    } else if (k === 'serverroot') {
       if (args.length === 1) this.serverRoot(node, args[0]!);
     }
   }
@@ -271,8 +305,7 @@ export class Resolver {
 
   private include(node: DirectiveNode, name: string, args: readonly string[], frame: NodesFrame): void {
     const files: ResolvedFile[] = [];
-    const inc: ResolvedInclude = { kind: 'include', name, args, files, syntax: node, span: node.span, active: frame.active };
-    frame.out.push(inc);
+    frame.out.push(new Include(node, name, args, files, frame.active));
     if (!frame.active) return;
     const index = this.includeCount++;
     const optional = sameName(name, 'IncludeOptional');
@@ -335,7 +368,7 @@ export class Resolver {
       source: { indent: '', text: '', trailing: '', eol: '' },
     };
     const files: ResolvedFile[] = [];
-    frame.out.push({ kind: 'include', name: 'Include', args: [s.path], files, syntax, span: at, active: true });
+    frame.out.push(new Include(syntax, 'Include', [s.path], files, true));
     this.stack.push({ kind: 'include', paths: [], index: 0, out: files, from: frame.file, span: at, spliceAfter: true });
   }
 
@@ -377,18 +410,61 @@ export class Resolver {
   // ───────────────────────────────────────── sections ─────────────────────────────────────────
 
   private section(node: SectionNode, frame: NodesFrame): void {
-    const { name, args } = this.expand(node, frame);
-    const kind = CONDITIONS.find((c) => sameName(c, node.name)) ?? null;
-    let condition: ResolvedSection['condition'] = null;
-    let childActive = frame.active;
-    if (kind !== null) {
-      const value = this.condition(kind, node, args, frame.active);
-      condition = { kind, value };
-      childActive = frame.active && value;
+    const revisions = frame.file.parsed.revisions;
+    const openAt = revisions !== null ? node.openSpan.offset : -1;
+    // An opener with arguments but no `>` (syntax/open-missing-gt): a `${VAR}` may still supply the `>`.
+    const missingGt = revisions !== null && revisions.has('syntax/open-missing-gt', openAt);
+    let name = node.name;
+    let words: readonly string[] | null = null;
+    let suppliedGt = false;
+    if (hasVariable(node)) {
+      const ex = this.expand(node, frame, missingGt);
+      name = ex.name;
+      words = ex.args;
+      suppliedGt = ex.suppliedGt;
     }
+    // ap_soak_end_container does not check the `>` of the openers it skips.
+    if (missingGt) revisions.decide('syntax/open-missing-gt', openAt, suppliedGt || !frame.active);
+
+    const k = keyword(node.name);
+    let condition: ResolvedSection['condition'] = null;
+    if (isCondition(k)) {
+      words ??= node.args.map((a) => a.value);
+      condition = { kind: k, value: this.condition(k, node, words, frame.active) };
+    }
+    const active = frame.active;
+    const trueConditional = active && condition !== null && condition.value;
+    const childActive = active && (condition === null || condition.value);
+    const inMacro = frame.inMacro || sameName(node.name, 'Macro');
+    // Who reads this section's lines decides whether it may stay open at the end of the file: a true
+    // conditional's own reader (ap_build_cont_config) stops at EOF without complaint, for itself and for the
+    // sections opened inside it; the top-level reader and a false conditional's skipping reader do not.
+    const mayStayOpen = active && !inMacro && (condition !== null ? condition.value : frame.contReader);
+    if (trueConditional && condition !== null && !inMacro && node.close !== null) this.rules.conditionalCloser(node.close, node.name, condition.kind, frame.file.parsed);
+    else if (revisions !== null && condition !== null && node.close !== null) {
+      // Read another time with the condition false, text after the closer is ignored, as the syntax stage says.
+      revisions.decide('syntax/text-after-close', nextWordAt(frame.file.parsed.text, node.close.span.endOffset), false);
+    }
+
     const children: ResolvedNode[] = [];
-    frame.out.push({ kind: 'section', name, args, children, syntax: node, span: node.span, active: frame.active, condition });
-    this.stack.push({ kind: 'nodes', nodes: node.children, index: 0, out: children, active: childActive, file: frame.file, closesFile: false });
+    frame.out.push(new Section(node, name, words, children, active, condition));
+    this.stack.push({
+      kind: 'nodes',
+      nodes: node.children,
+      index: 0,
+      file: frame.file,
+      closesFile: false,
+      own: node,
+      ownMayStayOpen: mayStayOpen,
+      out: children,
+      active: childActive,
+      section: node,
+      parent: frame,
+      contReader: childActive && (trueConditional || frame.contReader),
+      trueConditional,
+      inMacro,
+      shifted: false,
+    });
   }
 
   /** The condition's value; `report` is false inside a false branch, which httpd never evaluates. */
@@ -445,36 +521,40 @@ export class Resolver {
 
   // ───────────────────────────────────────── ${VAR} ─────────────────────────────────────────
 
-  /** Name and words after `${VAR}` substitution on the logical line (warnings only for lines httpd reads). */
-  private expand(node: DirectiveNode | SectionNode, frame: NodesFrame): { name: string; args: readonly string[] } {
+  /**
+   * Name and words after `${VAR}` substitution on the logical line (warnings only for lines httpd reads).
+   * `cutAtGt`: an opener whose written line has no `>`; httpd cuts the substituted line at its last `>`.
+   */
+  private expand(node: DirectiveNode | SectionNode, frame: NodesFrame, cutAtGt: boolean): { name: string; args: readonly string[] | null; suppliedGt: boolean } {
     const text = node.argsText;
     if (node.name.includes('${')) {
       const ex = expandVars(`${node.name} ${text}`, this.o.variables.lookup);
-      if (frame.active) for (const u of ex.undefinedVars) this.undefinedVar(u, node.kind === 'section' ? node.openSpan : node.span, null);
+      if (frame.active) for (const u of ex.undefinedVars) this.warnUndefined(u.name, node.kind === 'section' ? node.openSpan : node.span);
       const words = splitWords(ex.text).map((w) => w.value);
-      return { name: words[0] ?? node.name, args: words.slice(1) };
+      return { name: words[0] ?? node.name, args: words.slice(1), suppliedGt: false };
     }
-    if (!text.includes('${')) return { name: node.name, args: node.args.map((a) => a.value) };
     const ex = expandVars(text, this.o.variables.lookup);
     if (frame.active && ex.undefinedVars.length > 0) {
       const base = node.args[0]?.span.offset ?? (node.kind === 'section' ? node.openSpan.offset : node.span.offset);
-      for (const u of ex.undefinedVars) this.undefinedVar(u, null, { file: frame.file, base, raw: text });
+      this.undefinedVars(ex.undefinedVars, frame.file.parsed, base);
     }
-    if (!ex.changed) return { name: node.name, args: node.args.map((a) => a.value) };
-    return { name: node.name, args: splitWords(ex.text).map((w) => w.value) };
+    const gt = cutAtGt ? ex.text.lastIndexOf('>') : -1;
+    if (gt !== -1) return { name: node.name, args: splitWords(ex.text.slice(0, gt)).map((w) => w.value), suppliedGt: true };
+    if (!ex.changed) return { name: node.name, args: null, suppliedGt: false };
+    return { name: node.name, args: splitWords(ex.text).map((w) => w.value), suppliedGt: false };
   }
 
-  private undefinedVar(u: UndefinedVar, fallback: Span | null, at: { file: FileCtx; base: number; raw: string } | null): void {
-    let span = fallback;
-    if (at !== null) {
-      const p = at.file.parsed;
-      p.lines ??= new LineIndex(p.name, p.text, p.ast.bom ? 1 : 0);
-      const start = fileOffset(p.text, at.base, u.start);
-      const end = fileOffset(p.text, at.base, u.end);
-      span = p.lines.span(start, end);
-    }
-    if (span === null) return;
-    this.warn('config/undefined-variable', span, `\${${u.name}} is not defined: httpd warns (AH00111) and keeps the text "\${${u.name}}" as written`, `add "Define ${u.name} value" above this line, or export ${u.name} in envvars`);
+  /** Warn at each `${X}` of a logical line that starts at file offset `base`; one pass over the line. */
+  private undefinedVars(vars: readonly UndefinedVar[], p: ParsedFile, base: number): void {
+    const at: number[] = [];
+    for (const u of vars) at.push(u.start, u.end);
+    const offsets = fileOffsets(p.text, base, at);
+    p.lines ??= new LineIndex(p.name, p.text, p.ast.bom ? 1 : 0);
+    for (let i = 0; i < vars.length; i++) this.warnUndefined(vars[i]!.name, p.lines.span(offsets[2 * i]!, offsets[2 * i + 1]!));
+  }
+
+  private warnUndefined(name: string, span: Span): void {
+    this.warn('config/undefined-variable', span, `\${${name}} is not defined: httpd warns (AH00111) and keeps the text "\${${name}}" as written`, `add "Define ${name} value" above this line, or export ${name} in envvars`);
   }
 
   // ───────────────────────────────────────── reporting ─────────────────────────────────────────
@@ -496,26 +576,15 @@ function where(span: Span): string {
   return `${span.file}:${span.line}`;
 }
 
-/** The file offset of character `joinedIndex` of a logical line that starts at `base` (continuations removed). */
-function fileOffset(text: string, base: number, joinedIndex: number): number {
-  let i = base;
-  let n = 0;
-  while (n < joinedIndex && i < text.length) {
-    if (text[i] === '\\' && text[i + 1] === '\n') i += 2;
-    else if (text[i] === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') i += 3;
-    else {
-      i++;
-      n++;
-    }
-  }
-  // Skip a continuation sitting right at the position.
-  while (text[i] === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) i += text[i + 1] === '\n' ? 2 : 3;
-  return i;
-}
-
 /** A zero-width span at the end of a file, for nodes apx adds there. */
 function endSpan(file: FileCtx): Span {
   const p = file.parsed;
   p.lines ??= new LineIndex(p.name, p.text, p.ast.bom ? 1 : 0);
   return p.lines.span(p.text.length, p.text.length);
 }
+
+/** Whether the line holds a `${` anywhere (most do not: then nothing is substituted or split again). */
+function hasVariable(node: DirectiveNode | SectionNode): boolean {
+  return node.argsText.includes('${') || node.name.includes('${');
+}
+

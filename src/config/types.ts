@@ -5,6 +5,10 @@
  * Branches a condition turns off stay in the tree with `active: false` (certbot's ParserNode lesson: lint still
  * wants to see them); consumers that want httpd's view walk only active nodes (see ./walk.ts). Every node keeps
  * its syntax node and span, so every answer can point at the line it came from.
+ *
+ * load() builds the nodes as small class instances (./nodes.ts) whose `span` and `args` are getters, like the
+ * syntax nodes': read them as properties and do not spread a node (`{ ...node }` drops getters); JSON.stringify
+ * gives the plain form.
  */
 import type { Diagnostic, Span } from '../diagnostic.js';
 import type { ConfigFile, DirectiveNode, SectionNode } from '../syntax/ast.js';

@@ -4,9 +4,12 @@
  * so names compare case-insensitively), changed in reading order wherever the directive sits.
  */
 export class Variables {
-  /** Defined names in definition order (ap_server_config_defines). */
-  private readonly names: string[] = [];
-  private readonly nameSet = new Set<string>();
+  /**
+   * Defined names in definition order (ap_server_config_defines). A Set keeps insertion order, and adding a name
+   * already there keeps its place, as httpd's array does; removing one costs O(1), so Define/UnDefine pairs in a
+   * generated file stay linear.
+   */
+  private readonly names = new Set<string>();
   /** nameKey → [name as written, value] (server_config_defined_vars). */
   private readonly values = new Map<string, { readonly name: string; readonly value: string }>();
 
@@ -20,20 +23,17 @@ export class Variables {
   }
 
   define(name: string, value: string | null): void {
-    if (!this.nameSet.has(name)) {
-      this.nameSet.add(name);
-      this.names.push(name);
-    }
+    this.names.add(name);
     if (value !== null) this.values.set(name.toLowerCase(), { name, value });
   }
 
   undefine(name: string): void {
-    if (this.nameSet.delete(name)) this.names.splice(this.names.indexOf(name), 1);
+    this.names.delete(name);
     this.values.delete(name.toLowerCase());
   }
 
   isDefined(name: string): boolean {
-    return this.nameSet.has(name);
+    return this.names.has(name);
   }
 
   /** ap_resolve_env's lookup: Define'd value, then the environment. */

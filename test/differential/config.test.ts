@@ -174,6 +174,113 @@ describe.skipIf(!apacheAvailable())(`src/config vs apache2 -D DUMP_INCLUDES / -M
     expect(symbols(loadRoot(root))).toEqual(real);
   });
 
+  describe('what a condition or a variable changes in what the reader accepts (apache2 -t ⇔ apx errors)', () => {
+    // server/config.c: a TRUE conditional is read by ap_build_cont_config, which ends the block only at a line
+    // that is exactly </IfModule> (before substitution) and returns quietly at the end of the file; a FALSE one
+    // is skipped by ap_soak_end_container, which looks only at each line's first word, as written (no ${VAR});
+    // the normal reader (ap_build_config_sub) substitutes ${VAR} before it recognises an opener or a closer.
+    // proxy is loaded, so <IfModule mod_proxy.c> is true and <IfModule !mod_proxy.c> false.
+    const INPUT = 'input.conf';
+    let root: ServerRoot | undefined;
+    afterAll(async () => {
+      await root?.dispose();
+    });
+
+    const rows: readonly { name: string; text: string; httpd: 'accepts' | 'refuses' }[] = [
+      { name: 'unclosed true <IfModule>', text: '<IfModule mod_proxy.c>\nServerAdmin a@b.example\n', httpd: 'accepts' },
+      { name: 'unclosed true <IfDefine !X>', text: '<IfDefine !NEVER_DEFINED>\nServerAdmin a@b.example\n', httpd: 'accepts' },
+      { name: 'unclosed true <IfVersion>', text: '<IfVersion >= 2.4>\nServerAdmin a@b.example\n', httpd: 'accepts' },
+      { name: 'a section left open inside an unclosed true <IfModule>', text: '<IfModule mod_proxy.c>\n<Location /a>\nRequire all granted\n', httpd: 'accepts' },
+      { name: 'a section left open inside a closed true <IfModule>', text: '<IfModule mod_proxy.c>\n<Location /a>\n</IfModule>\n', httpd: 'refuses' },
+      { name: 'unclosed true <IfModule> inside an unclosed <Location>', text: '<Location /a>\n<IfModule mod_proxy.c>\n', httpd: 'refuses' },
+      { name: 'unclosed false <IfModule>', text: '<IfModule !mod_proxy.c>\nServerAdmin a@b.example\n', httpd: 'refuses' },
+      { name: 'unclosed false <IfDefine> inside an unclosed true <IfModule>', text: '<IfModule mod_proxy.c>\n<IfDefine NEVER_DEFINED>\n', httpd: 'refuses' },
+      { name: '</IfModule> extra closing a true <IfModule>', text: '<IfModule mod_proxy.c>\n</IfModule> extra\n', httpd: 'refuses' },
+      { name: '</IfModule> # comment closing a true <IfModule>', text: '<IfModule mod_proxy.c>\n</IfModule> # mod_proxy\n', httpd: 'refuses' },
+      { name: '"</IfModule>" closing a true <IfModule>', text: '<IfModule mod_proxy.c>\n"</IfModule>"\n', httpd: 'refuses' },
+      { name: '</IfModule> extra closing a false <IfModule>', text: '<IfModule !mod_proxy.c>\n</IfModule> extra\n', httpd: 'accepts' },
+      { name: '"</IfModule>" closing a false <IfModule>', text: '<IfModule !mod_proxy.c>\n"</IfModule>"\n', httpd: 'accepts' },
+      { name: '</ifmodule>, blanks and a continuation closing a true <IfModule>', text: '<IfModule mod_proxy.c>\n  </if\\\nmodule>  \n', httpd: 'accepts' },
+      { name: 'an opener without > inside a false <IfModule>', text: '<IfModule !mod_proxy.c>\n<Location /a\n</Location>\n</IfModule>\n', httpd: 'accepts' },
+      { name: 'an opener without > inside a true <IfModule>', text: '<IfModule mod_proxy.c>\n<Location /a\n</Location>\n</IfModule>\n', httpd: 'refuses' },
+      { name: 'a U+FEFF before a directive inside a false <IfModule>', text: '<IfModule !mod_proxy.c>\n\uFEFFServerAdmin a@b.example\n</IfModule>\n', httpd: 'accepts' },
+      { name: '${VAR} supplies the opener\'s >', text: 'Define GT >\n<Location /a${GT}\n</Location>\n', httpd: 'accepts' },
+      { name: 'an undefined ${VAR} where the opener\'s > should be', text: '<Location /a${NOPE_GT}\n</Location>\n', httpd: 'refuses' },
+      { name: '${VAR} is a closer', text: 'Define CLOSE </Location>\n<Location /a>\n${CLOSE}\n', httpd: 'accepts' },
+      { name: '${VAR} closer, then more lines', text: 'Define CLOSE </Location>\n<Location /a>\n${CLOSE}\nServerAdmin a@b.example\n', httpd: 'accepts' },
+      { name: '${VAR} closer, then the enclosing section\'s closer', text: 'Define CLOSE </Location>\n<VirtualHost *:80>\n<Location /a>\n${CLOSE}\nServerAlias b.example\n</VirtualHost>\n', httpd: 'accepts' },
+      { name: '${VAR} closer, then closers two levels up', text: 'Define CLOSE </Location>\n<IfDefine !NEVER_DEFINED>\n<VirtualHost *:80>\n<Location /a>\n${CLOSE}\n</VirtualHost>\nServerAdmin a@b.example\n</IfDefine>\nServerAdmin c@d.example\n', httpd: 'accepts' },
+      { name: 'two ${VAR} closers, then a closer three sections out', text: 'Define C1 </Location>\nDefine C2 </VirtualHost>\n<IfDefine !NEVER_DEFINED>\n<VirtualHost *:80>\n<Location /a>\n${C1}\n${C2}\n</IfDefine>\nServerAdmin a@b.example\n', httpd: 'accepts' },
+      { name: '${VAR} closer, then the section\'s own closer', text: 'Define CLOSE </Location>\n<VirtualHost *:80>\n<Location /a>\n${CLOSE}\n</Location>\n</VirtualHost>\n', httpd: 'refuses' },
+      { name: '${VAR} closer, then an exact </IfModule> ends the true <IfModule>', text: 'Define CLOSE </Location>\n<IfModule mod_proxy.c>\n<Location /a>\n${CLOSE}\n</IfModule>\nServerAdmin a@b.example\n', httpd: 'accepts' },
+      { name: '${VAR} closer, then </IfModule> x does not', text: 'Define CLOSE </Location>\n<IfModule mod_proxy.c>\n<Location /a>\n${CLOSE}\n</IfModule> x\n', httpd: 'refuses' },
+      { name: '${VAR} closer of the wrong section', text: 'Define CLOSE </Location>\n<Directory /a>\n${CLOSE}\n', httpd: 'refuses' },
+      { name: '${VAR} closer with nothing open', text: 'Define CLOSE </Location>\n${CLOSE}\n', httpd: 'refuses' },
+      { name: '${VAR} cannot close a true <IfModule>', text: 'Define CLOSE </IfModule>\n<IfModule mod_proxy.c>\n${CLOSE}\n', httpd: 'refuses' },
+      { name: '${VAR} does not close a false <IfModule>', text: 'Define CLOSE </IfModule>\n<IfModule !mod_proxy.c>\n${CLOSE}\n', httpd: 'refuses' },
+      { name: '${VAR} closer inside a false <IfModule> is skipped', text: 'Define CLOSE </Location>\n<IfModule !mod_proxy.c>\n<Location /a>\n${CLOSE}\n</Location>\n</IfModule>\n', httpd: 'accepts' },
+    ];
+
+    it('150 seeded random nestings of conditionals, sections and ${VAR} closers: the same verdict', async () => {
+      // Well-nested trees, then perturbed the ways the rows above are: a closer through a variable, text or a
+      // comment after it, quoted, an opener's `>` from a variable, the last lines cut off.
+      root ??= await createServerRoot({ modules: ['proxy'], include: INPUT, files: { [INPUT]: '' } });
+      let seed = 5;
+      const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+      const conds = ['IfModule mod_proxy.c', 'IfModule !mod_proxy.c', 'IfDefine !NEVER_DEFINED', 'IfDefine NEVER_DEFINED'];
+      const block = (level: 'top' | 'vhost' | 'location', depth: number): string[] => {
+        const out: string[] = [];
+        for (let n = rnd(3); n >= 0; n--) {
+          const r = rnd(10);
+          let open: string;
+          let inner = level;
+          if (r < 3 || depth > 3) open = '';
+          else if (r < 6) open = conds[rnd(conds.length)]!;
+          else if (level === 'top' && r < 8) [open, inner] = ['VirtualHost *:80', 'vhost'];
+          else if (level !== 'location') [open, inner] = [`Location /p${rnd(9)}`, 'location'];
+          else open = '';
+          if (open === '') {
+            out.push('ErrorDocument 404 /x');
+            continue;
+          }
+          const name = open.split(' ')[0]!;
+          out.push(`<${open}${rnd(8) === 0 ? '${GT}' : '>'}`, ...block(inner, depth + 1));
+          const c = rnd(12);
+          out.push(c === 0 ? `\${CLOSE_${name}}` : c === 1 ? `</${name}> # note` : c === 2 ? `"</${name}>"` : c === 3 ? `</${name}> x` : `</${name}>`);
+        }
+        return out;
+      };
+      const defines = ['Define GT >', ...['Location', 'VirtualHost', 'IfModule', 'IfDefine'].map((n) => `Define CLOSE_${n} </${n}>`)];
+      const disagree: string[] = [];
+      let accepted = 0;
+      for (let n = 0; n < 150; n++) {
+        const body = block('top', 0);
+        const text = `${[...defines, ...body.slice(0, rnd(3) === 0 ? body.length - rnd(Math.min(3, body.length)) : body.length)].join('\n')}\n`;
+        writeFileSync(root.path(INPUT), text);
+        const t = await configTest(root);
+        // Only the reader's verdict is compared; the generator writes nothing else httpd refuses.
+        expect(t.ok || /was not closed|without matching|Expected <\/|missing closing/.test(t.output), t.output).toBe(true);
+        if (t.ok) accepted++;
+        const errors = load({ file: root.path(INPUT) }, { fs: nodeFs }).diagnostics.filter((d) => d.severity === 'error');
+        if (t.ok !== (errors.length === 0)) disagree.push(`${JSON.stringify(text)}\n  httpd: ${t.ok ? 'Syntax OK' : t.output.trim()}\n  apx: ${errors.map((d) => `${d.span.line}:${d.span.column} ${d.code}`).join(', ')}`);
+      }
+      expect(disagree.join('\n')).toBe('');
+      // Both verdicts are well represented, so the comparison means something.
+      expect(accepted).toBeGreaterThan(40);
+      expect(accepted).toBeLessThan(110);
+    });
+
+    it.each(rows)('$name: httpd $httpd', async ({ text, httpd }) => {
+      root ??= await createServerRoot({ modules: ['proxy'], include: INPUT, files: { [INPUT]: '' } });
+      writeFileSync(root.path(INPUT), text);
+      const t = await configTest(root);
+      expect(t.ok ? 'accepts' : 'refuses', t.output).toBe(httpd);
+      const r = load({ file: root.path(INPUT) }, { fs: nodeFs });
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.length > 0 ? 'refuses' : 'accepts', `apx: ${JSON.stringify(errors.map((d) => `${d.span.line}:${d.span.column} ${d.code} ${d.message}`))}\nhttpd: ${t.output}`).toBe(httpd);
+    });
+  });
+
   describe('the corpus Debian tree (links made real, Debian envvars exported)', () => {
     let dir = '';
     afterAll(() => {
