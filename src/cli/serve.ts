@@ -1,13 +1,524 @@
-/** `apx serve`: PLACEHOLDER until its issue lands; the owner replaces this file. */
+/**
+ * `apx serve FILE|model.json|-`: load → lint → compile → run the bundled reverse proxy, until SIGTERM/SIGINT.
+ *
+ * Lint errors stop it before anything listens (the same diagnostics `apx lint` prints); warnings are printed
+ * and it starts. A `.json` file, or JSON on standard input, is a ProxyModel (`apx to-json` output) and skips
+ * straight to the runtime. Exit codes: 0 stopped by a signal, 1 the config has errors, 2 usage errors and
+ * addresses that cannot be bound (EADDRINUSE/EACCES, with a `--listen` hint).
+ */
+import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { createWriteStream } from 'node:fs';
 import type { Argv } from 'yargs';
-import { UsageError } from './io.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { isError } from '../diagnostic.js';
+import type { LoadResult } from '../config/types.js';
+import { load } from '../config/index.js';
+import { directives as directivesOf, sections as sectionsOf } from '../config/walk.js';
+import { lint } from '../lint/index.js';
+import { compile, readModelJson } from '../model/index.js';
+import type { ProxyModel, VirtualHost } from '../model/types.js';
+import { startProxy, ListenError, type BoundAddress, type ListenOverride, type RunningProxy, type ServeOptions } from '../runtime/index.js';
+import { a2enmodHint, lookupDirective, modulesForBalancer, modulesForProxyUrl, modulesNeededFor, type ModuleRequirement } from '../directives/index.js';
+import { readInput, STDIN_ARG, STDIN_NAME, type Streams, UsageError } from './io.js';
+import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.js';
+import { formatDiagnosticsText } from './report.js';
 import type { ApxCommand } from './command.js';
 
-export const serve: ApxCommand<Record<string, unknown>> = {
+// ───────────────────────────────────────────── --listen ─────────────────────────────────────────────
+
+/**
+ * `--listen [PORT=]HOST:PORT`. `127.0.0.1:8000` serves every listener of the config there (a lone vhost file
+ * has one, `*:80`); `80=127.0.0.1:8000` moves only the config's port-80 listener. HOST may be `[v6]`; a bare
+ * `PORT` (or `:PORT`) means every address, as `Listen 8000` does. PORT 0 takes any free port.
+ */
+export function parseListen(spec: string): ListenOverride {
+  const bad = (why: string): UsageError =>
+    new UsageError(`--listen ${JSON.stringify(spec)}: ${why} (expected [PORT=]HOST:PORT, e.g. 127.0.0.1:8000 or 80=127.0.0.1:8000)`);
+  let rest = spec.trim();
+  let port: number | null = null;
+  const eq = rest.indexOf('=');
+  if (eq >= 0) {
+    const from = rest.slice(0, eq);
+    if (!/^\d{1,5}$/.test(from) || Number(from) < 1 || Number(from) > 65535) throw bad(`"${from}" is not a port the config could listen on`);
+    port = Number(from);
+    rest = rest.slice(eq + 1);
+  }
+  let host: string;
+  let portText: string;
+  const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(rest);
+  if (v6) {
+    host = v6[1]!;
+    portText = v6[2]!;
+  } else if (/^:?\d+$/.test(rest)) {
+    host = '0.0.0.0';
+    portText = rest.replace(/^:/, '');
+  } else {
+    const colon = rest.lastIndexOf(':');
+    if (colon <= 0) throw bad('no port');
+    host = rest.slice(0, colon);
+    portText = rest.slice(colon + 1);
+    if (host.includes(':')) throw bad('write an IPv6 address in brackets, [::1]:8000');
+    if (host === '*') host = '0.0.0.0';
+    if (!/^[A-Za-z0-9.-]+$/.test(host)) throw bad(`"${host}" is not a host name or address`);
+  }
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw bad(`"${portText}" is not a port number (0–65535; 0 = any free port)`);
+  return { port, host, listenPort: Number(portText) };
+}
+
+/** The ports the config listens on: its Listen lines, else (a vhost file compiled alone) its vhosts' ports. */
+export function listenerPorts(model: ProxyModel): number[] {
+  const ports = new Set(model.listeners.map((l) => l.port));
+  if (ports.size === 0) for (const v of model.virtualHosts) for (const a of v.addresses) if (a.port !== null) ports.add(a.port);
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** Every override makes sense for this model: mapped ports exist, no port is mapped twice. */
+export function checkListenOverrides(overrides: readonly ListenOverride[], model: ProxyModel): void {
+  const ports = listenerPorts(model);
+  const seen = new Set<number>();
+  for (const o of overrides) {
+    if (o.port === null) continue;
+    if (!ports.includes(o.port)) {
+      throw new UsageError(
+        `--listen ${o.port}=…: the config has no listener on port ${o.port}` +
+          (ports.length ? ` (it listens on ${ports.join(', ')})` : ' (it has no Listen directive)'),
+      );
+    }
+    if (seen.has(o.port)) throw new UsageError(`--listen ${o.port}=… is given twice`);
+    seen.add(o.port);
+  }
+  if (overrides.some((o) => o.port === null) && overrides.some((o) => o.port !== null)) {
+    throw new UsageError('--listen HOST:PORT (every listener) cannot be combined with PORT=HOST:PORT (one listener); give each listener its PORT=');
+  }
+}
+
+// ───────────────────────────────────────────── modules of a lone file ─────────────────────────────────────────────
+
+/**
+ * A site file read alone is placed in a fresh Debian install, which has no mod_proxy loaded: read strictly, the
+ * tutorial's `000-default.conf` would not proxy anything until `a2enmod proxy proxy_http` (its own comment says
+ * so). `apx serve` runs the file, so it reads it as if those a2enmod lines had been run: every module its
+ * directives and proxy URLs need (Debian's `.load` Depends included). `--modules` turns this off, and the modules
+ * assumed are printed so nothing is silent. Returns the a2enmod names to add, sorted; [] when nothing is missing.
+ */
+export function modulesTheFileNeeds(loaded: LoadResult): string[] {
+  const have = loaded.modules.names;
+  const add = new Set<string>();
+  const want = (module: string): void => {
+    for (const m of modulesNeededFor(module)) if (!have.has(m)) add.add(m);
+  };
+  const wantReq = (reqs: readonly ModuleRequirement[]): void => {
+    for (const r of reqs) if (!r.anyOf.some((m) => have.has(m) || add.has(m))) want(r.module);
+  };
+  const considerArgs = (args: readonly string[]): void => {
+    for (const a of args) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a) || /^unix:/i.test(a)) wantReq(modulesForProxyUrl(a));
+      const lb = /^lbmethod=(.+)$/i.exec(a);
+      if (lb) wantReq(modulesForBalancer(lb[1]!));
+    }
+  };
+  for (const { directive } of directivesOf(loaded.root)) {
+    const info = lookupDirective(directive.name);
+    if (info && !have.has(info.module) && !info.alternatives.some((m) => have.has(m.module))) want(info.module);
+    considerArgs(directive.args);
+  }
+  for (const { section } of sectionsOf(loaded.root)) {
+    if (section.condition !== null) continue;
+    const info = lookupDirective(`<${section.name}`);
+    if (info && !have.has(info.module) && !info.alternatives.some((m) => have.has(m.module))) want(info.module);
+    considerArgs(section.args);
+  }
+  return [...add].sort();
+}
+
+// ───────────────────────────────────────────── config → model ─────────────────────────────────────────────
+
+export type Prepared =
+  | { readonly ok: true; readonly model: ProxyModel; readonly name: string }
+  | { readonly ok: false; readonly exitCode: number };
+
+function diagKey(d: Diagnostic): string {
+  return `${d.code}\u0000${d.span.file}:${d.span.offset}:${d.span.endOffset}\u0000${d.message}`;
+}
+
+/**
+ * Load, lint and compile a config the way `apx serve` does, printing diagnostics on `io.stderr`. A lone file
+ * with no --modules is read with the modules it needs loaded (modulesTheFileNeeds, above).
+ */
+export function prepareConfig(file: string, text: string, args: LoadArgs, io: Streams): Prepared {
+  const options = loadOptionsFrom(args);
+  let loaded = load({ file, text }, options);
+  if (loaded.modules.source === 'debian-default') {
+    // Directives inside `<IfModule mod_proxy.c>` only become visible once mod_proxy is assumed: repeat until stable.
+    let assumed: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const more = modulesTheFileNeeds(loaded);
+      if (more.length === 0) break;
+      assumed = [...new Set([...assumed, ...more])].sort();
+      loaded = load({ file, text }, { ...options, modules: [...loaded.modules.names, ...more] });
+    }
+    if (assumed.length > 0) {
+      io.stderr.write(
+        `apx: ${file} is read alone, as part of a default Debian install; serving it as if \`${a2enmodHint(assumed) ?? `a2enmod ${assumed.join(' ')}`}\` ` +
+          `had been run (--modules sets the loaded modules exactly)\n`,
+      );
+    }
+  }
+  const linted = lint(loaded);
+  const printed = new Set(linted.diagnostics.map(diagKey));
+  io.stderr.write(formatDiagnosticsText(linted.diagnostics));
+  if (linted.errorCount > 0) {
+    io.stderr.write(`apx: not serving ${file}: ${linted.errorCount} error${linted.errorCount === 1 ? '' : 's'} above\n`);
+    return { ok: false, exitCode: 1 };
+  }
+  const compiled = compile(loaded);
+  const fresh = compiled.diagnostics.filter((d) => !printed.has(diagKey(d)));
+  io.stderr.write(formatDiagnosticsText(fresh));
+  if (compiled.model === null || fresh.some(isError)) {
+    io.stderr.write(`apx: not serving ${file}: the config could not be turned into a proxy model\n`);
+    return { ok: false, exitCode: 1 };
+  }
+  return { ok: true, model: compiled.model, name: file };
+}
+
+/** A ProxyModel given as JSON (`apx to-json` output): validated against the model schema before anything runs. */
+export function prepareModelJson(file: string, text: string, io: Streams): Prepared {
+  const r = readModelJson(text);
+  if ('errors' in r) {
+    // One line per schema error, pointing into the JSON with its pointer path, like any other diagnostic.
+    for (const e of r.errors.slice(0, 20)) io.stderr.write(`${file}: error: ${e.path || '/'}: ${e.message}\n`);
+    if (r.errors.length > 20) io.stderr.write(`${file}: … and ${r.errors.length - 20} more\n`);
+    io.stderr.write(`apx: not serving ${file}: not a valid apx model (write one with \`apx to-json FILE\`)\n`);
+    return { ok: false, exitCode: 1 };
+  }
+  return { ok: true, model: r.model, name: file };
+}
+
+function looksLikeJson(file: string, text: string): boolean {
+  if (/\.json$/i.test(file)) return true;
+  return file === STDIN_NAME && text.trimStart().startsWith('{');
+}
+
+// ───────────────────────────────────────────── running ─────────────────────────────────────────────
+
+/** Streams plus a way for callers that embed the CLI (tests) to stop a running server without a signal. */
+export interface ServeStreams extends Streams {
+  readonly signal?: AbortSignal;
+}
+
+function vhostAddressText(v: VirtualHost): string {
+  return v.addresses.map((a) => (a.isDefault ? '_default_' : (a.host ?? '*')) + (a.port === null ? ':*' : `:${a.port}`)).join(' ');
+}
+
+/** `(vhost *:80)`, `(vhosts *:80 a.example, *:80 b.example)`, `(main server)`: what answers on this address. */
+export function describeAddress(model: ProxyModel, a: BoundAddress): string {
+  const listener = model.listeners.find((l) => l.port === a.servesPort);
+  // No Listen in the model: the runtime listens on the vhosts' own ports, so the vhosts are those taking this port.
+  const indices = listener
+    ? listener.virtualHosts
+    : model.virtualHosts.flatMap((v, i) => (v.addresses.some((x) => x.port === null || x.port === a.servesPort) ? [i] : []));
+  const vhosts = indices.map((i) => model.virtualHosts[i]).filter((v): v is VirtualHost => v !== undefined);
+  if (vhosts.length === 0) return '(main server)';
+  const named = vhosts.length > 1 || vhosts.some((v) => v.nameBased);
+  const one = (v: VirtualHost): string => `${vhostAddressText(v)}${named && v.serverName ? ` ${v.serverName}` : ''}`;
+  return `(vhost${vhosts.length > 1 ? 's' : ''} ${vhosts.map(one).join(', ')})`;
+}
+
+/** Resolves with the name of the first SIGTERM/SIGINT (or 'abort'); a second signal exits at once. */
+function waitForStop(signal: AbortSignal | undefined, io: Streams): { promise: Promise<string>; dispose(): void } {
+  let count = 0;
+  let resolve!: (how: string) => void;
+  const promise = new Promise<string>((r) => (resolve = r));
+  const onSignal = (name: NodeJS.Signals): void => {
+    count++;
+    if (count === 1) return resolve(name);
+    io.stderr.write(`apx: ${name} again: exiting without waiting for open requests\n`);
+    process.exit(130);
+  };
+  const onAbort = (): void => resolve('abort');
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  if (signal?.aborted) resolve('abort');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    promise,
+    dispose: () => {
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** The one-line ListenError message: what could not be bound and the flag that fixes it. */
+export function listenFailure(err: ListenError, suggestion: string): string {
+  const what = `${err.host.includes(':') ? `[${err.host}]` : err.host}:${err.port}`;
+  const why =
+    err.code === 'EADDRINUSE'
+      ? 'the address is already in use'
+      : err.code === 'EACCES'
+        ? `permission denied${err.port < 1024 ? ' (ports below 1024 need root)' : ''}`
+        : err.message;
+  return `apx: cannot listen on ${what}: ${why}; ${suggestion}\n`;
+}
+
+export interface RunModelOptions extends ServeOptions {
+  /** Printed before each URL: `apx serving 000-default.conf`. */
+  readonly banner: string;
+  /** What to suggest when an address cannot be bound. */
+  readonly listenHint: string;
+  /** Called once the proxy listens (the demo prints its backends here). */
+  readonly onStarted?: (proxy: RunningProxy) => void;
+}
+
+/** Start the proxy, print where it listens, wait for SIGTERM/SIGINT (or io.signal), close gracefully. */
+export async function runModel(model: ProxyModel, options: RunModelOptions, io: ServeStreams): Promise<number> {
+  const stop = waitForStop(io.signal, io);
+  try {
+    let proxy: RunningProxy;
+    try {
+      proxy = await startProxy(model, options);
+    } catch (err) {
+      if (err instanceof ListenError) {
+        io.stderr.write(listenFailure(err, options.listenHint));
+        return 2;
+      }
+      throw err;
+    }
+    for (const a of proxy.addresses) io.stdout.write(`${options.banner} on ${a.url.endsWith('/') ? a.url : `${a.url}/`} ${describeAddress(model, a)}\n`);
+    options.onStarted?.(proxy);
+    const how = await stop.promise;
+    if (how !== 'abort') io.stderr.write(`apx: ${how}: finishing open requests, then exiting\n`);
+    await proxy.close();
+    return 0;
+  } finally {
+    stop.dispose();
+  }
+}
+
+function accessLogStream(target: string | undefined, io: Streams): NodeJS.WritableStream | null | undefined {
+  if (target === undefined) return undefined;
+  // main() hands yargs a placeholder for every lone `-` (it would read it as a flag); here it means stdout.
+  if (target === '-' || target === STDIN_ARG) return io.stdout;
+  if (target === 'off') return null;
+  const s = createWriteStream(target, { flags: 'a' });
+  s.on('error', (err) => io.stderr.write(`apx: access log ${target}: ${err.message}\n`));
+  return s;
+}
+
+// ───────────────────────────────────────────── --workers (node:cluster) ─────────────────────────────────────────────
+
+/**
+ * `--workers N`: N processes share the listening sockets (node:cluster). The primary does everything that prints
+ * — load, lint, compile, the start-up lines — once, then hands each worker the compiled model over IPC; workers
+ * only run startProxy(). Each worker keeps its own balancer state, as each Apache child would without
+ * mod_slotmem_shm: byrequests alternates per worker, not globally (docs/deviations.md, "workers").
+ */
+type ToWorker = { readonly type: 'apx-serve'; readonly model: ProxyModel; readonly listen: readonly ListenOverride[]; readonly accessLog: string | null } | { readonly type: 'apx-stop' };
+type FromWorker =
+  | { readonly type: 'apx-ready' }
+  | { readonly type: 'apx-listening'; readonly addresses: readonly BoundAddress[] }
+  | { readonly type: 'apx-listen-error'; readonly message: string; readonly code: string; readonly host: string; readonly port: number }
+  | { readonly type: 'apx-failed'; readonly message: string };
+
+const WORKER_ENV = 'APX_SERVE_WORKER';
+
+/** True in a process the primary forked for `--workers`. */
+export function isServeWorker(): boolean {
+  return cluster.isWorker && process.env[WORKER_ENV] === '1';
+}
+
+/** A forked worker: wait for the model, serve it, stop when the primary says so. Returns the exit code. */
+async function runAsWorker(io: Streams): Promise<number> {
+  const send = (m: FromWorker): void => void process.send?.(m);
+  // Listen for the stop order from the very start: it can come while this worker is still starting up.
+  const stopped = new Promise<void>((resolve) => {
+    process.on('message', (m: ToWorker) => m?.type === 'apx-stop' && resolve());
+    process.once('SIGTERM', () => resolve());
+    // The primary is gone (killed): do not outlive it.
+    process.once('disconnect', () => resolve());
+  });
+  // Ctrl-C reaches every process of the terminal's group; the primary decides when workers stop.
+  const ignore = (): void => {};
+  process.on('SIGINT', ignore);
+  const job = await Promise.race([
+    stopped.then(() => null),
+    new Promise<Extract<ToWorker, { type: 'apx-serve' }>>((resolve) => {
+      const on = (m: ToWorker): void => {
+        if (m?.type === 'apx-serve') {
+          process.removeListener('message', on);
+          resolve(m);
+        }
+      };
+      process.on('message', on);
+      // Ask only now: a message sent before this listener exists would be lost (the worker loads for a while).
+      send({ type: 'apx-ready' });
+    }),
+  ]);
+  let proxy: RunningProxy | null = null;
+  if (job !== null) {
+    try {
+      const accessLog = accessLogStream(job.accessLog ?? undefined, io);
+      proxy = await startProxy(job.model, { listen: job.listen, ...(accessLog !== undefined ? { accessLog } : {}), errorLog: io.stderr });
+      send({ type: 'apx-listening', addresses: proxy.addresses });
+    } catch (err) {
+      if (err instanceof ListenError) send({ type: 'apx-listen-error', message: err.message, code: err.code, host: err.host, port: err.port });
+      else send({ type: 'apx-failed', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  if (proxy) {
+    await stopped;
+    await proxy.close();
+  }
+  process.removeListener('SIGINT', ignore);
+  // The IPC channel keeps a worker alive; letting go of it lets the process end once the proxy has closed.
+  if (process.connected) process.disconnect();
+  return proxy ? 0 : 1;
+}
+
+/** The primary of `--workers N`: fork, hand out the model, print where it listens, stop them all on a signal. */
+async function runClustered(model: ProxyModel, options: RunModelOptions & { readonly accessLogTarget: string | null }, workers: number, io: ServeStreams): Promise<number> {
+  const stop = waitForStop(io.signal, io);
+  // The kernel spreads connections over the workers' accept() calls: no hop through the primary per connection.
+  // Node's own knob, NODE_CLUSTER_SCHED_POLICY=rr|none, still decides when it is set.
+  if (process.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({ silent: false });
+  const job: ToWorker = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget };
+  const live = new Set<ClusterWorker>();
+  let stopping = false;
+  let reported = false;
+  let failure: number | null = null;
+  let resolveFailure!: () => void;
+  const failed = new Promise<void>((r) => (resolveFailure = r));
+  const fork = (): void => {
+    const w = cluster.fork({ [WORKER_ENV]: '1' });
+    live.add(w);
+    // A worker that already quit (a failed start) makes sends fail with EPIPE: its 'exit' tells the rest.
+    w.on('error', () => {});
+    w.on('message', (m: FromWorker) => {
+      // A worker still booting when the stop comes learns of it when it asks for its job.
+      if (m.type === 'apx-ready') w.send(stopping ? ({ type: 'apx-stop' } satisfies ToWorker) : job, () => {});
+      else if (m.type === 'apx-listening' && !reported) {
+        reported = true;
+        for (const a of m.addresses) io.stdout.write(`${options.banner} on ${a.url.endsWith('/') ? a.url : `${a.url}/`} ${describeAddress(model, a)}\n`);
+        io.stdout.write(`(${workers} worker processes)\n`);
+        options.onStarted?.({ addresses: m.addresses, close: async () => {} });
+      } else if (m.type === 'apx-listen-error' && failure === null) {
+        io.stderr.write(listenFailure(new ListenError(m.message, m.code, m.host, m.port), options.listenHint));
+        failure = 2;
+        resolveFailure();
+      } else if (m.type === 'apx-failed' && failure === null) {
+        io.stderr.write(`apx: a worker could not start: ${m.message}\n`);
+        failure = 2;
+        resolveFailure();
+      }
+    });
+    w.on('exit', (code, signal) => {
+      live.delete(w);
+      if (!stopping && failure === null) {
+        io.stderr.write(`apx: worker ${w.process.pid} exited (${signal ?? code}); starting another\n`);
+        fork();
+      }
+    });
+  };
+  try {
+    for (let i = 0; i < workers; i++) fork();
+    const how = await Promise.race([stop.promise, failed.then(() => 'failed')]);
+    stopping = true;
+    if (how !== 'abort' && how !== 'failed') io.stderr.write(`apx: ${how}: finishing open requests, then exiting\n`);
+    await Promise.all(
+      [...live].map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            // Sent to a worker that has not asked for its job yet, this is dropped; it gets apx-stop when it asks.
+            if (w.isDead()) return resolve();
+            if (w.isConnected()) w.send({ type: 'apx-stop' } satisfies ToWorker, () => {});
+            else w.kill('SIGTERM');
+          }),
+      ),
+    );
+    return failure ?? 0;
+  } finally {
+    stop.dispose();
+  }
+}
+
+/**
+ * `--workers`: a positive whole number, or the default — one per CPU core for the `apx` command itself, one when
+ * the CLI runs embedded (its streams are not the process's: a test or a script calling main()), because
+ * node:cluster forks `process.argv[1]`, which is then not apx.
+ */
+export function workerCount(flag: number | undefined, cores: number = availableParallelism(), embedded = false): number {
+  if (flag === undefined) return embedded ? 1 : Math.max(1, cores);
+  if (!Number.isInteger(flag) || flag < 1 || flag > 256) throw new UsageError(`--workers ${flag}: give a whole number from 1 to 256`);
+  return flag;
+}
+
+// ───────────────────────────────────────────── the command ─────────────────────────────────────────────
+
+export interface ServeArgs extends LoadArgs {
+  file: string;
+  listen: string[] | undefined;
+  'access-log': string | undefined;
+  workers: number | undefined;
+}
+
+function builder(y: Argv): Argv<ServeArgs> {
+  return withLoadOptions(
+    y
+      .positional('file', { type: 'string', describe: 'config file, a model .json from `apx to-json`, or - for standard input', demandOption: true })
+      .option('listen', {
+        alias: 'l',
+        type: 'string',
+        array: true,
+        describe: 'serve on this address instead of the config\'s Listen: HOST:PORT for every listener, PORT=HOST:PORT for one (repeatable; port 0 = any free port)',
+      })
+      .option('access-log', { type: 'string', describe: 'write access log lines here instead of the config\'s CustomLog: a path, - for stdout, off for none' })
+      .option('workers', {
+        alias: 'w',
+        type: 'number',
+        describe: 'processes sharing the sockets (default: one per CPU core); balancer state is per process, so use 1 for Apache\'s exact byrequests order',
+      }),
+  )
+    .example('$0 serve 000-default.conf --listen 127.0.0.1:8000', 'serve the *:80 vhost of the tutorial file on port 8000')
+    .example('$0 serve /etc/apache2/apache2.conf --listen 80=127.0.0.1:8080 --listen 443=127.0.0.1:8443', 'a whole server, each listener moved')
+    .example('$0 serve site.conf --modules proxy,proxy_http,headers --access-log -', 'exactly these modules, access log on stdout')
+    .example('$0 to-json site.conf > model.json && $0 serve model.json -l 127.0.0.1:0', 'run a compiled model on any free port')
+    .example('$0 serve 000-default.balancer.conf -l 127.0.0.1:8000 --workers 1', 'one process: byrequests alternates exactly as Apache\'s')
+    .epilog('Stops on SIGTERM or Ctrl-C after the open requests finish. Exit codes: 0 stopped, 1 config errors, 2 usage or cannot listen.') as unknown as Argv<ServeArgs>;
+}
+
+async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
+  if (isServeWorker()) return runAsWorker(io);
+  const listen = (args.listen ?? []).map(parseListen);
+  const workers = workerCount(args.workers, availableParallelism(), io.stdout !== process.stdout);
+  const input = await readInput(args.file, io.stdin);
+  const prepared = looksLikeJson(input.file, input.text) ? prepareModelJson(input.file, input.text, io) : prepareConfig(input.file, input.text, args, io);
+  if (!prepared.ok) return prepared.exitCode;
+  checkListenOverrides(listen, prepared.model);
+  const options: RunModelOptions = {
+    ...(listen.length ? { listen } : {}),
+    errorLog: io.stderr,
+    banner: `apx serving ${prepared.name}`,
+    listenHint: listen.length
+      ? 'choose another address with --listen HOST:PORT (port 0 takes any free port)'
+      : 'serve it elsewhere with --listen 127.0.0.1:8000 (or PORT=HOST:PORT for one listener)',
+  };
+  const target = args['access-log'] === STDIN_ARG ? '-' : args['access-log'];
+  if (workers > 1) return runClustered(prepared.model, { ...options, accessLogTarget: target ?? null }, workers, io);
+  const accessLog = accessLogStream(target, io);
+  try {
+    return await runModel(prepared.model, { ...options, ...(accessLog !== undefined ? { accessLog } : {}) }, io);
+  } finally {
+    if (accessLog && accessLog !== io.stdout) accessLog.end();
+  }
+}
+
+export const serve: ApxCommand<ServeArgs> = {
   command: 'serve <file>',
-  describe: 'run the bundled reverse proxy for a config',
-  builder: (y: Argv) => y as unknown as Argv<Record<string, unknown>>,
-  run: async () => {
-    throw new UsageError('serve is not built yet');
-  },
+  describe: 'run the bundled reverse proxy for a config, as Apache would serve it',
+  builder,
+  run,
 };
