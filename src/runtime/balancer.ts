@@ -7,6 +7,7 @@
  * better (is_best) and what happens to the winner — exactly the split httpd uses, so a provider is a few lines.
  */
 import type { Balancer } from '../model/types.js';
+import { randomUUID } from 'node:crypto';
 import { StartupError } from './startup-error.js';
 import { Worker } from './worker.js';
 
@@ -19,6 +20,11 @@ export interface LbMethod<Ctx = unknown> {
   isBest(current: Worker, prevBest: Worker | null, ctx: Ctx): boolean;
   /** Bookkeeping on the winner. */
   chosen(winner: Worker, ctx: Ctx): void;
+  /**
+   * The provider's `reset`: called before the next pick after a member was re-enabled or the lbmethod changed
+   * from the balancer-manager (mod_proxy_balancer.c `need_reset`).
+   */
+  reset?(members: readonly Worker[]): void;
 }
 
 interface FactorCtx {
@@ -36,6 +42,10 @@ const byrequests: LbMethod<FactorCtx> = {
   },
   chosen(winner, ctx) {
     winner.lbstatus -= ctx.total;
+  },
+  // mod_lbmethod_byrequests.c reset: every lbstatus back to 0.
+  reset(members) {
+    for (const w of members) w.lbstatus = 0;
   },
 };
 
@@ -55,6 +65,9 @@ const bybusyness: LbMethod<FactorCtx> = {
   chosen(winner, ctx) {
     winner.lbstatus -= ctx.total;
   },
+  reset(members) {
+    for (const w of members) w.lbstatus = 0;
+  },
 };
 
 /** mod_lbmethod_bytraffic: least (bytes out + bytes in) / lbfactor, ties to the first. */
@@ -62,7 +75,8 @@ const bytraffic: LbMethod<{ min: number }> = {
   name: 'bytraffic',
   begin: () => ({ min: 0 }),
   isBest(current, prevBest, ctx) {
-    const traffic = current.transferred / current.lbfactor + current.read / current.lbfactor;
+    // Integer divisions, as httpd's apr_off_t arithmetic (lbfactor is ×100, so this is per 100 bytes of weight).
+    const traffic = Math.trunc(current.transferred / current.lbfactor) + Math.trunc(current.read / current.lbfactor);
     if (!prevBest || traffic < ctx.min) {
       ctx.min = traffic;
       return true;
@@ -70,6 +84,13 @@ const bytraffic: LbMethod<{ min: number }> = {
     return false;
   },
   chosen() {},
+  // mod_lbmethod_bytraffic.c reset: the traffic counters start again.
+  reset(members) {
+    for (const w of members) {
+      w.transferred = 0;
+      w.read = 0;
+    }
+  },
 };
 
 const registry = new Map<string, LbMethod>();
@@ -130,9 +151,23 @@ function cookieParam(cookies: readonly string[], name: string): string | null {
 
 export class BalancerRuntime {
   readonly members: readonly Worker[];
-  readonly method: LbMethod;
+  /** The balancer's settings below start from the model and may be edited from the balancer-manager. */
+  method: LbMethod;
   /** Extra members one request may try after the first fails: `maxattempts`, default members − 1. */
-  readonly maxAttempts: number;
+  maxAttempts: number;
+  /** Seconds to wait for a free member (`timeout`). */
+  timeout: number;
+  /** `stickysession`: `COOKIE` or `COOKIE|PATHPARAM`; null when none. */
+  stickySession: string | null;
+  /** `nofailover`. */
+  noFailover: boolean;
+  /**
+   * A random UUID for this balancer's life (mod_proxy_balancer.c ap_proxy_define_balancer: apr_uuid_get): the
+   * balancer-manager accepts edits only with it, so a page from elsewhere cannot submit them (CSRF).
+   */
+  readonly nonce: string = randomUUID();
+  /** Set when a member became usable again from the manager or the lbmethod changed: reset before the next pick. */
+  needReset = false;
 
   constructor(
     readonly model: Balancer,
@@ -145,6 +180,15 @@ export class BalancerRuntime {
     }
     this.method = method;
     this.maxAttempts = model.maxAttempts ?? Math.max(0, this.members.length - 1);
+    this.timeout = model.timeout;
+    this.stickySession = model.stickySession;
+    this.noFailover = model.noFailover;
+  }
+
+  /** The member with this URL (the manager's `w=`), compared as httpd does (ap_proxy_get_worker: case-insensitive). */
+  member(url: string): Worker | null {
+    const want = url.toLowerCase().replace(/\/+$/, '');
+    return this.members.find((w) => w.name.toLowerCase().replace(/\/+$/, '') === want) ?? null;
   }
 
   get name(): string {
@@ -192,14 +236,31 @@ export class BalancerRuntime {
         return { worker: w, route: session.route, sticky: session.sticky, refused: false };
       }
       // nofailover: a session whose member is gone is refused (AH01161) rather than moved.
-      if (this.model.noFailover) return { worker: null, route: session.route, sticky: session.sticky, refused: true };
+      if (this.noFailover) return { worker: null, route: session.route, sticky: session.sticky, refused: true };
     }
     return { worker: this.pick(now, onForcedRecovery), route: session?.route ?? null, sticky: session?.sticky ?? null, refused: false };
   }
 
+  /**
+   * choose(), and when no member is usable and the balancer has a `timeout`, look again every timeout/100 until
+   * one is or the timeout has passed (mod_proxy_balancer.c find_best_worker). Without a timeout: choose() as is.
+   */
+  async chooseWaiting(url: string, cookies: readonly string[], onForcedRecovery?: (names: string[]) => void): Promise<StickyChoice> {
+    let choice = this.choose(url, cookies, Date.now(), onForcedRecovery);
+    if (choice.worker || choice.refused || this.timeout <= 0) return choice;
+    const timeoutMs = this.timeout * 1000;
+    const step = Math.max(1, timeoutMs / 100);
+    for (let waited = 0; waited < timeoutMs && !choice.worker; waited += step) {
+      await new Promise((resolve) => setTimeout(resolve, step));
+      choice = this.choose(url, cookies, Date.now(), onForcedRecovery);
+      if (choice.refused) break;
+    }
+    return choice;
+  }
+
   /** find_session_route: the path parameter (`?`/`&`, and `;` with scolonpathdelim) first, then the cookie. */
   private sessionRoute(url: string, cookies: readonly string[]): { route: string; sticky: string } | null {
-    const conf = this.model.stickySession;
+    const conf = this.stickySession;
     if (!conf) return null;
     const bar = conf.indexOf('|');
     const cookieName = bar >= 0 ? conf.slice(0, bar) : conf;
@@ -227,11 +288,11 @@ export class BalancerRuntime {
   private routeWorker(route: string, now: number, depth: number): Worker | null {
     for (const standby of [false, true]) {
       for (const w of this.members) {
-        if (w.status.hotStandby !== standby || w.params.route !== route) continue;
+        if (w.status.hotStandby !== standby || w.route !== route) continue;
         if (!w.usable) w.tryRecover(now);
         if (w.usable) return w;
-        if (w.params.redirect && depth < this.members.length) {
-          const r = this.routeWorker(w.params.redirect, now, depth + 1);
+        if (w.redirect && depth < this.members.length) {
+          const r = this.routeWorker(w.redirect, now, depth + 1);
           if (r && !r.usable) r.tryRecover(now);
           return r && r.usable ? r : null;
         }
@@ -242,6 +303,10 @@ export class BalancerRuntime {
 
   /** Pick a member, or null when none is usable (httpd: 503, AH01167 "All workers are in error state"). */
   pick(now: number, onForcedRecovery?: (names: string[]) => void): Worker | null {
+    if (this.needReset) {
+      this.needReset = false;
+      this.method.reset?.(this.members);
+    }
     const forced = this.forceRecovery(now);
     if (forced.length && onForcedRecovery) onForcedRecovery(forced);
     const best = this.bestWorker(now);

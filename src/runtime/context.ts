@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type HttpProxy from 'http-proxy';
 import type { HeaderOp, ProxyModel, Server, VirtualHost, WorkerParams } from '../model/types.js';
 import { BalancerRuntime } from './balancer.js';
+import type { BalancerManager } from './manager/index.js';
 import { applicableOps } from './headers.js';
 import { accessSinks, type AccessSink, type ErrorLog } from './logs.js';
 import { buildReverseTable, type ReverseTable } from './reverse.js';
@@ -25,6 +26,8 @@ export interface Shared {
   /** Open WebSocket tunnels: long-lived, so close() ends them rather than waiting. */
   readonly tunnels: Set<Duplex>;
   closing: boolean;
+  /** `SetHandler balancer-manager` (src/runtime/manager); null when no balancer is defined. */
+  manager?: BalancerManager | null;
 }
 
 /** Default worker parameters for a target the model gave none for (httpd's defaults, mod_proxy.c). */

@@ -28,6 +28,8 @@ import { etag, lookupStatic, openFile } from './static.js';
 import { canUpgrade, tunnel } from './upgrade.js';
 import type { Duplex } from 'node:stream';
 import type { Worker } from './worker.js';
+import type { LocationHandler } from '../model/types.js';
+import { locationMatches } from './manager/index.js';
 
 export interface ListenerContext {
   /** The vhosts answering on this socket, in config order (the first is the default). */
@@ -148,7 +150,6 @@ export class RequestHandler {
     const routed = sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
     if (routed.kind !== 'proxy') return false;
     const backend = resolveBackendUrl(routed.url, {
-      noquery: routed.route.flags.noquery,
       query: parsed.query,
       raw: routed.rawPath,
       keepEncodedSlashes: sr.server.allowEncodedSlashes === 'nodecode',
@@ -164,7 +165,7 @@ export class RequestHandler {
       const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
       worker = balancer.choose(`${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`, cookies, Date.now()).worker;
       if (!worker) return false;
-      target = resolveBackendUrl(worker.name + backend.path, { noquery: false, query: backend.query, raw: true, keepEncodedSlashes: false });
+      target = resolveBackendUrl(worker.name + backend.path, { query: backend.query, raw: true, keepEncodedSlashes: false });
     }
     if (!worker || target.kind !== 'direct' || !canUpgrade(worker.params.upgrade, target.scheme, requested)) return false;
     const incoming: HeaderPairs = clientHeaders.map(([k, v]) => [k, v]);
@@ -260,6 +261,14 @@ export class RequestHandler {
     state.path = parsed.path;
     state.query = parsed.query;
     const routed: RouteResult = sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
+    // `<Location …> SetHandler balancer-manager`: its Require lines guard the path whoever serves it (httpd's authz
+    // runs before any handler), but a ProxyPass that takes the path wins over the handler — observed on httpd
+    // 2.4.71, hence the manual's `ProxyPass /balancer-manager !`.
+    const located = this.shared.manager ? sr.server.handlers.find((h) => h.handler === 'balancer-manager' && locationMatches(h.path, parsed.path)) : undefined;
+    if (located) {
+      if (!(await this.managerAllows(req, state, located))) return this.sendError(req, res, state, 403, {});
+      if (routed.kind !== 'proxy') return this.serveManager(req, res, lctx, state);
+    }
     if (routed.kind !== 'proxy') {
       // No ProxyPass takes it (or a `!` kept it local): httpd's default handler serves the DocumentRoot.
       state.handler = '-';
@@ -279,12 +288,11 @@ export class RequestHandler {
     }
 
     const backend: BackendUrl = resolveBackendUrl(routed.url, {
-      noquery: routed.route.flags.noquery,
       query: parsed.query,
       raw: routed.rawPath,
       keepEncodedSlashes: sr.server.allowEncodedSlashes === 'nodecode',
     });
-    state.filename = `proxy:${routed.url}${parsed.query !== null && !routed.route.flags.noquery ? `?${parsed.query}` : ''}`;
+    state.filename = `proxy:${routed.url}${parsed.query !== null ? `?${parsed.query}` : ''}`;
     if (backend.kind === 'error') {
       this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${backend.reason} returned by ${parsed.path}` });
       return backend.proxyError ? this.proxyError(req, res, state, backend.status, backend.reason, false) : this.sendError(req, res, state, backend.status, {});
@@ -344,7 +352,7 @@ export class RequestHandler {
     const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
     const balancerUrl = `${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`;
     for (;;) {
-      const choice = balancer.choose(balancerUrl, cookies, Date.now(), (names) =>
+      const choice = await balancer.chooseWaiting(balancerUrl, cookies, (names) =>
         this.shared.errorLog.log({ module: 'proxy_balancer', level: 'warn', message: `AH01165: balancer://${balancer.name}: Forcing recovery for worker (${names.join(', ')})` }),
       );
       if (choice.route !== null) {
@@ -371,8 +379,8 @@ export class RequestHandler {
         return this.sendError(req, res, state, 503, {});
       }
       state.env['BALANCER_WORKER_NAME'] = worker.name;
-      if (worker.params.route) state.env['BALANCER_WORKER_ROUTE'] = worker.params.route;
-      const member = resolveBackendUrl(worker.name + backend.path, { noquery: false, query: backend.query, raw: true, keepEncodedSlashes: false });
+      if (worker.route) state.env['BALANCER_WORKER_ROUTE'] = worker.route;
+      const member = resolveBackendUrl(worker.name + backend.path, { query: backend.query, raw: true, keepEncodedSlashes: false });
       if (member.kind !== 'direct') {
         const reason = member.kind === 'error' ? member.reason : `balancer member ${worker.name} is itself a balancer`;
         this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${reason} returned by ${parsed.path}` });
@@ -431,6 +439,9 @@ export class RequestHandler {
           this.respond(req, res, state, lctx, backendRes, fctx, worker);
         },
       }).then((outcome) => {
+        // bytraffic's measure, as mod_proxy counts it: the request head passed to the backend (transferred; the
+        // body is counted as it streams) once connected.
+        if (outcome.kind !== 'connect-failed' && outcome.kind !== 'dns-failed') worker.transferred += requestHeadBytes(method, target.path, headers, !worker.params.disableReuse);
         if (failStatus) {
           // failonstatus: the member goes into error and the client gets a 503 (mod_proxy_http ap_proxy_http_process_response).
           worker.markError(Date.now());
@@ -540,6 +551,54 @@ export class RequestHandler {
     }
   }
 
+  /** The balancer-manager page (src/runtime/manager), behind its <Location>'s Require lines. */
+  private async managerAllows(req: IncomingMessage, state: RequestState, h: LocationHandler): Promise<boolean> {
+    const policy = this.shared.manager!.policy(h, `<Location ${h.path}>`);
+    const allowed = await policy.check({ clientIp: stripV4Mapped(req.socket.remoteAddress), localIp: stripV4Mapped(req.socket.localAddress) });
+    if (!allowed) this.shared.errorLog.log({ module: 'authz_core', level: 'error', client: clientLabel(req), message: `AH01630: client denied by server configuration: ${state.path}` });
+    return allowed;
+  }
+
+  private async serveManager(req: IncomingMessage, res: ServerResponse, lctx: ListenerContext, state: RequestState): Promise<void> {
+    const manager = this.shared.manager!;
+    state.handler = 'balancer-manager';
+    // httpd reads at most 1024 bytes of the form; apx reads the body to its end so the connection stays usable.
+    let body: string | null = null;
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req as AsyncIterable<Buffer>) {
+        if (size < 1024) chunks.push(c);
+        size += c.length;
+      }
+      body = Buffer.concat(chunks).subarray(0, 1024).toString('latin1');
+    }
+    const rctx = this.reverseContext(req, lctx, state);
+    const out = manager.handle({
+      // HEAD is a GET without the body (httpd's M_GET).
+      method: req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'),
+      path: state.path,
+      query: state.query,
+      body,
+      referer: getHeader(pairsFromRaw(req.rawHeaders), 'referer') ?? null,
+      serverName: state.clientHost ? hostOnly(state.clientHost) : state.sr.name,
+      origin: `${rctx.scheme}://${rctx.authority}`,
+    });
+    for (const l of out.log) this.shared.errorLog.log({ module: 'proxy_balancer', level: l.level, client: clientLabel(req), message: l.message });
+    if (out.status !== 200) return this.sendError(req, res, state, out.status, {}, out.headers.map(([k, v]) => [k, v]));
+    const payload = Buffer.from(out.body, 'latin1');
+    const headers: HeaderPairs = [...out.headers.map(([k, v]): [string, string] => [k, v]), ['Content-Length', String(payload.length)]];
+    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    if (this.shared.closing) headers.push(['Connection', 'close']);
+    state.responseHeaders = headers;
+    const flat: string[] = [];
+    for (const [k, v] of headers) flat.push(k, v);
+    res.writeHead(200, flat);
+    if (req.method === 'HEAD') return void res.end();
+    state.bodyBytes = payload.length;
+    res.end(payload);
+  }
+
   /** A DocumentRoot file (src/runtime/static.ts), with httpd's validators and conditional GET. */
   private async serveStatic(req: IncomingMessage, res: ServerResponse, state: RequestState, lctx: ListenerContext, root: string): Promise<void> {
     const mods = this.shared.model.source.modules;
@@ -610,6 +669,8 @@ export class RequestHandler {
     const flat: string[] = [];
     for (const [k, v] of headers) flat.push(k, v);
     res.writeHead(status, backendRes.statusMessage ?? '', flat);
+    // mod_proxy_http counts the status line (without CRLF) and the body as read from the backend.
+    worker.read += `HTTP/${backendRes.httpVersion} ${status} ${backendRes.statusMessage ?? ''}`.trimEnd().length;
     backendRes.on('data', (c: Buffer) => {
       state.bodyBytes += c.length;
       worker.read += c.length;
@@ -724,6 +785,15 @@ export class RequestHandler {
     };
     writeAccess(sinks, record);
   }
+}
+
+/** Bytes of an HTTP/1.1 request head as sent: request line, header lines, the blank line. */
+function requestHeadBytes(method: string, path: string, headers: HeaderPairs, keepAlive: boolean): number {
+  let n = Buffer.byteLength(`${method} ${path} HTTP/1.1\r\n\r\n`, 'latin1');
+  for (const [k, v] of headers) n += Buffer.byteLength(`${k}: ${v}\r\n`, 'latin1');
+  // Node's agent adds the Connection header itself (httpd writes `Connection: Keep-Alive`, the same length).
+  if (!headers.some(([k]) => k.toLowerCase() === 'connection')) n += (keepAlive ? 'Connection: keep-alive\r\n' : 'Connection: close\r\n').length;
+  return n;
 }
 
 /** llhttp errors in the header section (the status line parsed): httpd's AH01106 "bad header" case. */

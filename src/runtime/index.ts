@@ -19,6 +19,8 @@ import { RequestHandler, type ListenerContext } from './handler.js';
 import { planSockets, type PlannedSocket } from './listeners.js';
 import { ErrorLog } from './logs.js';
 import { installTunnelHook } from './upgrade.js';
+import { BalancerManager } from './manager/index.js';
+import { HealthChecker } from './hcheck/index.js';
 import type { Worker } from './worker.js';
 
 export { registerLbMethod, lbMethod, lbMethodNames, BalancerRuntime, type LbMethod } from './balancer.js';
@@ -125,6 +127,20 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   if (model.mainServer.forwardProxy || model.virtualHosts.some((v) => v.forwardProxy)) {
     errorLog.log({ module: 'proxy', level: 'warn', message: 'ProxyRequests On is not supported: apx never acts as a forward (open) proxy; requests are routed by ProxyPass only' });
   }
+  // mod_proxy_hcheck: probes run on unref'd timers from start-up until close().
+  const health = new HealthChecker(model, balancers, (e) =>
+    errorLog.log({
+      module: 'proxy_hcheck',
+      level: e.healthy ? 'info' : 'warn',
+      message: e.healthy ? `AH03251: balancer://${e.balancer.name} ${e.worker.name} passes its health check again (${e.detail}): back in rotation` : `AH03250: balancer://${e.balancer.name} ${e.worker.name} fails its health check (${e.detail}): out of rotation`,
+    }),
+  );
+  // SetHandler balancer-manager: one manager over every balancer (httpd: BalancerInherit On, the default).
+  const handlers = [model.mainServer, ...model.virtualHosts].flatMap((s) => s.handlers.filter((h) => h.handler === 'balancer-manager'));
+  if (handlers.length) {
+    shared.manager = new BalancerManager(balancers, model, health.active ? health : null);
+    for (const h of handlers) for (const w of shared.manager.policy(h, `<Location ${h.path}>`).warnings) errorLog.log({ module: 'authz_core', level: 'warn', message: w });
+  }
   const plan = planSockets(model, options.listen);
   const workers = new Map<string, Worker>();
   const handler = new RequestHandler(shared);
@@ -132,6 +148,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   const addresses: BoundAddress[] = [];
   const shutdown = async (): Promise<void> => {
     shared.closing = true;
+    health.stop();
     for (const t of shared.tunnels) t.destroy();
     await Promise.all(
       servers.map(
@@ -176,6 +193,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
     throw err;
   }
 
+  health.start();
   let closed: Promise<void> | null = null;
   return {
     addresses,

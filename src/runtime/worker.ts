@@ -32,6 +32,12 @@ export function backendTlsOptions(tls: Tls | null): { rejectUnauthorized: boolea
   };
 }
 
+/** `loadfactor=1.5` → 150, as httpd stores it (1–100 → 100–10000; anything else falls back to 100). */
+export function lbfactorOf(loadFactor: number): number {
+  const ival = Math.trunc(loadFactor * 100);
+  return ival >= 100 && ival <= 10000 ? ival : 100;
+}
+
 export class Worker {
   readonly agent: HttpAgent;
   /** https backends: verify the certificate (SSLProxyVerify require). */
@@ -48,6 +54,19 @@ export class Worker {
   read = 0;
   /** byrequests/bybusyness running score. */
   lbstatus = 0;
+  /**
+   * httpd keeps `loadfactor` as an integer ×100 (proxy_util.c set_worker_param: `ival = fval * 100.0`, truncated),
+   * so 1.5 is 150. byrequests only adds and compares these, so the picks are exactly httpd's, decimals included.
+   * Mutable: the balancer-manager edits it (w_lf).
+   */
+  lbfactor: number;
+  /** `lbset`, editable from the balancer-manager (w_ls). */
+  lbset: number;
+  /** `route=` and `redirect=`, editable from the balancer-manager (w_wr, w_rr); '' when none. */
+  route: string;
+  redirect: string;
+  /** mod_proxy_hcheck's verdict (status flag C, "HcFl"): the member is out of rotation while set. */
+  hcFailed = false;
 
   constructor(
     /** The URL as written (BalancerMember URL, or the ProxyPass target). */
@@ -57,6 +76,10 @@ export class Worker {
     tls: Tls | null = null,
   ) {
     this.status = { ...params.status };
+    this.lbfactor = lbfactorOf(params.loadFactor);
+    this.lbset = params.lbset;
+    this.route = params.route ?? '';
+    this.redirect = params.redirect ?? '';
     // mod_proxy keeps a connection pool per worker; `disablereuse=On` (and `keepalive`'s absence does not matter
     // for HTTP/1.1 reuse) closes each backend connection after one request.
     const keepAlive = !params.disableReuse;
@@ -73,18 +96,9 @@ export class Worker {
     this.agent = scheme === 'https' || scheme === 'wss' ? new HttpsAgent({ ...opts, ...tlsOpts }) : new HttpAgent(opts);
   }
 
-  /** lbfactor as a number of shares (`loadfactor`, 1–100, decimals allowed). */
-  get lbfactor(): number {
-    return this.params.loadFactor > 0 ? this.params.loadFactor : 1;
-  }
-
-  get lbset(): number {
-    return this.params.lbset;
-  }
-
-  /** PROXY_WORKER_IS_USABLE: not disabled, stopped or in error. */
+  /** PROXY_WORKER_IS_USABLE: not disabled, stopped, in error or failing its health check. */
   get usable(): boolean {
-    return !this.status.disabled && !this.status.stopped && !this.status.inError;
+    return !this.status.disabled && !this.status.stopped && !this.status.inError && !this.hcFailed;
   }
 
   /** ap_proxy_retry_worker: an errored worker becomes usable again once `retry` seconds have passed. */

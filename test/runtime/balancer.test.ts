@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BalancerRuntime, lbMethodNames, registerLbMethod } from '../../src/runtime/balancer.js';
 import { Worker } from '../../src/runtime/worker.js';
 import { balancer } from './fixture.js';
@@ -121,13 +121,45 @@ describe('bybusyness and bytraffic', () => {
     expect(names(b, 4)).toEqual(['http://a:80', 'http://a:80', 'http://a:80', 'http://b:80']);
   });
 
-  it('bytraffic picks the least (in + out) / lbfactor', () => {
+  it('bytraffic picks the least out/lbfactor + in/lbfactor, with httpd integer division (lbfactor ×100)', () => {
     const b = runtime(balancer('c', [['http://a:80', { loadFactor: 2 }], ['http://b:80', {}]], { lbmethod: 'bytraffic' }));
-    b.members[0]!.read = 300; // 150 per factor
-    b.members[1]!.read = 100;
+    b.members[0]!.read = 30000; // 30000 / 200 = 150
+    b.members[1]!.read = 10000; // 10000 / 100 = 100
     expect(b.pick(0)?.name).toBe('http://b:80');
-    b.members[1]!.transferred = 100; // 200
+    b.members[1]!.transferred = 10000; // 200
     expect(b.pick(0)?.name).toBe('http://a:80');
+    // 399 / 200 truncates to 1, as 100 / 100: a tie goes to the first member.
+    b.members[0]!.read = 399;
+    b.members[1]!.read = 100;
+    b.members[1]!.transferred = 0;
+    expect(b.pick(0)?.name).toBe('http://a:80');
+  });
+});
+
+describe('balancer timeout (find_best_worker waits for a usable member)', () => {
+  it('picks a member that becomes usable within the timeout; null after it; no wait without one', async () => {
+    vi.useFakeTimers();
+    try {
+      const b = runtime(balancer('c', [['http://a:80', {}, { disabled: true }]], { timeout: 1 }));
+      const waiting = b.chooseWaiting('/', []);
+      await vi.advanceTimersByTimeAsync(55);
+      b.members[0]!.status.disabled = false;
+      await vi.advanceTimersByTimeAsync(10);
+      expect((await waiting).worker?.name).toBe('http://a:80');
+
+      b.members[0]!.status.disabled = true;
+      let settled = false;
+      const none = b.chooseWaiting('/', []).then((c) => ((settled = true), c));
+      await vi.advanceTimersByTimeAsync(900);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(200);
+      expect((await none).worker).toBeNull();
+
+      const noTimeout = runtime(balancer('c', [['http://a:80', {}, { disabled: true }]]));
+      expect((await noTimeout.chooseWaiting('/', [])).worker).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -30,7 +30,7 @@ function backendFor(routes: Route[], requestTarget: string): string {
   const r = new RouteTable(routes).match({ path: parsed.path, rawPath: parsed.rawPath });
   if (r.kind === 'none') return 'none';
   if (r.kind === 'excluded') return '!';
-  const b = resolveBackendUrl(r.url, { noquery: r.route.flags.noquery, query: parsed.query, raw: r.rawPath, keepEncodedSlashes: false });
+  const b = resolveBackendUrl(r.url, { query: parsed.query, raw: r.rawPath, keepEncodedSlashes: false });
   if (b.kind === 'error') return `${b.status} ${b.reason}`;
   if (b.kind === 'balancer') return `balancer ${b.name} ${b.path}${b.query !== null ? `?${b.query}` : ''}`;
   return `${b.hostHeader} ${b.path}`;
@@ -58,7 +58,8 @@ describe('routing and URL mapping', () => {
     ['exclusion first', [route('/a/private', '!'), route('/a', 'http://b')], '/a/private/x', '!'],
     ['exclusion covers only its prefix', [route('/a/private', '!'), route('/a', 'http://b')], '/a/privateer', 'b /privateer'],
     ['exclusion after a catch-all never runs', [route('/', 'http://b/'), route('/x', '!')], '/x', 'b /x'],
-    ['noquery', [route('/e', 'http://b', { flags: { noquery: true } })], '/e/x?q=1', 'b /x'],
+    ['noquery keeps the query for http:// (only fcgi drops it)', [route('/e', 'http://b', { flags: { noquery: true } })], '/e/x?q=1', 'b /x?q=1'],
+    ['noquery keeps the query for balancer://', [route('/b1', 'balancer://c1/', { flags: { noquery: true } })], '/b1/x?q', 'balancer c1 //x?q'],
     ['re-encoding of the decoded path', [route('/e', 'http://b')], "/e/%7euser/a%20b/%41;x=1/!$&'()*+,=:@", "b /~user/a%20b/A;x=1/!$&'()*+,=:@"],
     ['regex with $1', [route('^/rx/(.*)$', 'http://b/r/$1', { regex: true })], '/rx/a/b?k=v', 'b /r/a/b?k=v'],
     ['regex without back-reference appends the path', [route('^/ry/', 'http://b/z', { regex: true })], '/ry/a/b?k=v', 'b /z/ry/a/b?k=v'],
