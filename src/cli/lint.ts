@@ -17,7 +17,8 @@ import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.
 import type { ApxCommand } from './command.js';
 
 export interface LintArgs extends LoadArgs {
-  file: string;
+  /** Optional to yargs, so a missing FILE gets apx's own message (and a typo'd flag yargs' "Unknown argument"). */
+  file: string | undefined;
   format: string;
   rule: string | string[] | undefined;
   'max-warnings': number;
@@ -44,20 +45,31 @@ export function parseRuleFlags(values: readonly string[]): Record<string, RuleSe
   return out;
 }
 
+const DESCRIBE = 'check a config for what breaks a reverse proxy';
+
+/** The FILE argument, or the usage error a new user needs to see when it is missing. */
+function fileArg(args: LintArgs): string {
+  if (args.file === undefined || args.file === '') throw new UsageError('apx lint needs FILE: a config file, a server tree directory, or - for standard input');
+  return args.file;
+}
+
 function builder(y: Argv): Argv<LintArgs> {
-  return withLoadOptions(
-    y
-      .positional('file', { type: 'string', describe: 'config file, a server tree directory, or - for standard input', demandOption: true })
-      .option('format', { alias: 'f', type: 'string', choices: formatterNames, default: 'stylish', describe: 'output format' })
-      .option('rule', { type: 'string', requiresArg: true, describe: 'set a rule: RULE=off|warn|error (repeatable)' })
-      .option('max-warnings', { type: 'number', default: -1, describe: 'exit 1 when there are more warnings than this (-1: no limit)' }),
-  )
-    .example('$0 lint /etc/apache2/sites-enabled/000-default.conf', "a site, read in its server tree with that machine's enabled modules")
-    .example('$0 lint --modules proxy,proxy_http,proxy_balancer,lbmethod_byrequests,slotmem_shm site.conf', 'a file, with the modules that will be loaded')
+  const base = y
+    .usage(`$0 lint <file> [options]\n\n${DESCRIBE}: syntax, includes and modules as httpd reads them, then ${RULES.length} rules. Every problem of one run, with the fix.`)
+    .positional('file', { type: 'string', describe: 'config file, a server tree directory, or - for standard input' })
+    .option('format', { alias: 'f', type: 'string', choices: formatterNames, default: 'stylish', describe: 'output format' })
+    .option('rule', { type: 'string', requiresArg: true, describe: 'set a rule: RULE=off|warn|error (repeatable)' })
+    .option('max-warnings', { type: 'number', default: -1, describe: 'exit 1 when there are more warnings than this (-1: no limit)' });
+  // yargs would read `--no-tree` as the negation of a `tree` flag; the shared option is named no-tree itself.
+  return withLoadOptions(base.parserConfiguration({ 'boolean-negation': false }))
+    // Short commands: yargs gives the command column the width of the longest one.
+    .example('$0 lint site.conf', 'a site file, in its server tree (/etc/apache2) if it has one')
     .example('$0 lint /etc/apache2', 'a whole server tree')
     .example('cat site.conf | $0 lint -', 'standard input, in a default Debian context')
-    .example('$0 lint --format sarif site.conf > apx.sarif', 'for code-scanning uploads')
-    .example('$0 lint --rule proxy-pass-reverse-missing=off --max-warnings 0 site.conf', 'turn one rule off; fail on any warning')
+    .example('$0 lint --modules proxy,proxy_http x.conf', 'a file, with the modules that will be loaded')
+    .example('$0 lint -f sarif x.conf > apx.sarif', 'SARIF for code-scanning uploads (also json, github)')
+    .example('$0 lint --max-warnings 0 x.conf', 'fail on warnings too (exit 1)')
+    .example('$0 lint --rule nginx-variable=off x.conf', 'turn one rule off (or =warn, =error)')
     .epilog(`Rules: ${RULES.map((r) => r.meta.id).join(', ')} (docs/rules/<rule>.md).\nSilence one line with a comment above it: # apx-disable-next-line RULE[, RULE]\nExit codes: 0 no errors (warnings up to --max-warnings), 1 errors or too many warnings, 2 usage error.`) as unknown as Argv<LintArgs>;
 }
 
@@ -69,23 +81,24 @@ function isDirectory(path: string): boolean {
   }
 }
 
-async function loadArgs(args: LintArgs, io: Streams): Promise<LoadResult> {
+async function loadArgs(file: string, args: LintArgs, io: Streams): Promise<LoadResult> {
   const options = loadOptionsFrom(args);
-  if (args.file !== '-' && !args.file.startsWith('\u0000') && isDirectory(args.file)) {
+  if (file !== '-' && !file.startsWith('\u0000') && isDirectory(file)) {
     // A directory is a server tree: read its root file as httpd would (apache2 -d DIR).
-    const tree = rootFileIn(nodeFs, args.file);
-    if (!tree) throw new UsageError(`${args.file} is a directory with no apache2.conf or httpd.conf; give a file, or a server tree`);
-    return load({ file: tree.rootFile }, { ...options, serverRoot: options.serverRoot ?? args.file });
+    const tree = rootFileIn(nodeFs, file);
+    if (!tree) throw new UsageError(`${file} is a directory with no apache2.conf or httpd.conf; give a file, or a server tree`);
+    return load({ file: tree.rootFile }, { ...options, serverRoot: options.serverRoot ?? file });
   }
-  const input = await readInput(args.file, io.stdin);
+  const input = await readInput(file, io.stdin);
   return load({ file: input.file, text: input.text }, options);
 }
 
 async function run(args: LintArgs, io: Streams): Promise<number> {
+  const file = fileArg(args);
   const rules = parseRuleFlags(args.rule === undefined ? [] : Array.isArray(args.rule) ? args.rule : [args.rule]);
   const maxWarnings = args['max-warnings'];
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError('--max-warnings takes a whole number (-1 for no limit)');
-  const loaded = await loadArgs(args, io);
+  const loaded = await loadArgs(file, args, io);
   const result = runLint(loaded, { rules });
   const format = args.format as FormatterName;
   const stdout = io.stdout as NodeJS.WritableStream & { isTTY?: boolean };
@@ -102,8 +115,8 @@ async function run(args: LintArgs, io: Streams): Promise<number> {
 }
 
 export const lint: ApxCommand<LintArgs> = {
-  command: 'lint <file>',
-  describe: 'check a config for what breaks a reverse proxy',
+  command: 'lint [file]',
+  describe: DESCRIBE,
   builder,
   run,
 };

@@ -1,109 +1,116 @@
 /**
- * What every rule sees: the resolved tree read once (active directives and sections in httpd's reading order,
- * includes spliced, conditionals transparent), the module set, and shared analyses computed on first use.
+ * What every rule sees: the tree read once (./tree.ts), the module set, and shared analyses computed on first use.
+ * The `{ directive, ctx }` lists of the original contract are built only when a rule asks for them; the rules apx
+ * ships read the name groups, and the few directives they need by name.
  */
-import type { LoadResult, ResolvedSection } from '../config/types.js';
+import type { LoadResult, ResolvedDirective, ResolvedSection } from '../config/types.js';
 import type { DirectiveVisit, WalkContext } from '../config/walk.js';
-import { walk } from '../config/walk.js';
 import type { Placement } from '../directives/types.js';
-import { nameKey, sameName } from '../syntax/names.js';
-import { buildProxyIndex, enclosingVhost, PROXY_INDEX_NAMES, type ProxyIndex } from './proxy-index.js';
-import type { Problem, RuleContext, SectionVisit } from './types.js';
+import { nameKey } from '../syntax/names.js';
+import { buildProxyIndex, type ProxyIndex } from './proxy-index.js';
+import { innermostOf, placementOf, proxySectionOf, readTree as readFrames, virtualHostOf, type LintTree } from './tree.js';
+import type { NameGroup, Problem, RuleContext, SectionVisit } from './types.js';
 
-/** Sections that do not change where httpd considers a directive to be (they only narrow methods or group Require). */
-const TRANSPARENT = ['Limit', 'LimitExcept', 'RequireAll', 'RequireAny', 'RequireNone'];
+export { placementOf, virtualHostOf, innermostOf, proxySectionOf };
 
-const PLACEMENTS: readonly (readonly [readonly string[], Placement])[] = [
-  [['VirtualHost'], 'VirtualHost'],
-  [['Directory', 'DirectoryMatch'], 'Directory'],
-  [['Location', 'LocationMatch'], 'Location'],
-  [['Files', 'FilesMatch'], 'Files'],
-  [['If', 'ElseIf', 'Else'], 'If'],
-  [['Proxy', 'ProxyMatch'], 'Proxy'],
-];
+/** The tree of one lint run with the lazily built views rules may ask for; shared by every rule. */
+export class LintRun {
+  readonly tree: LintTree;
+  private visits: DirectiveVisit[] | null = null;
+  private sectionVisits: SectionVisit[] | null = null;
+  private readonly byKey = new Map<string, DirectiveVisit[]>();
+  private readonly sectionsByKey = new Map<string, SectionVisit[]>();
+  private proxyIndex: ProxyIndex | null = null;
 
-// walk() shares one `enclosing` array among all the nodes of a section, so the answer is cached per array.
-const placementCache = new WeakMap<readonly ResolvedSection[], Placement | null>();
-
-export function placementOf(ctx: WalkContext): Placement | null {
-  const hit = placementCache.get(ctx.enclosing);
-  if (hit !== undefined) return hit;
-  const placement = computePlacement(ctx);
-  placementCache.set(ctx.enclosing, placement);
-  return placement;
-}
-
-function computePlacement(ctx: WalkContext): Placement | null {
-  for (let i = ctx.enclosing.length - 1; i >= 0; i--) {
-    const name = ctx.enclosing[i]!.name;
-    if (TRANSPARENT.some((t) => sameName(t, name))) continue;
-    for (const [names, placement] of PLACEMENTS) if (names.some((n) => sameName(n, name))) return placement;
-    // <Macro> bodies, <MDomain>, mod_lua hook sections …: not a placement the registry knows.
-    return null;
+  constructor(readonly loaded: LoadResult) {
+    this.tree = readFrames(loaded.root);
   }
-  return 'server';
-}
 
-/** The tree read once; shared by every rule of one lint run. */
-export interface LintTree {
-  readonly directives: readonly DirectiveVisit[];
-  /** Directives by nameKey(), in reading order. */
-  byName(name: string): readonly DirectiveVisit[];
-  readonly sections: readonly SectionVisit[];
-  proxy(): ProxyIndex;
-}
-
-export function readTree(loaded: LoadResult): LintTree {
-  const directives: DirectiveVisit[] = [];
-  const sections: SectionVisit[] = [];
-  walk(loaded.root, (node, ctx) => {
-    // mod_macro: a <Macro> body is a template applied where `Use` expands it, never where it is written.
-    if (node.kind === 'section' && sameName(node.name, 'Macro')) return 'skip';
-    if (node.kind === 'directive') directives.push({ directive: node, ctx });
-    else if (node.kind === 'section') sections.push({ section: node, ctx });
-    return undefined;
-  });
-  let proxy: ProxyIndex | null = null;
-  const index = new Map<string, DirectiveVisit[]>();
-  const seqs = new Map<string, number[]>();
-  for (let seq = 0; seq < directives.length; seq++) {
-    const v = directives[seq]!;
-    const key = nameKey(v.directive.name);
-    const list = index.get(key);
-    if (list) {
-      list.push(v);
-      seqs.get(key)!.push(seq);
-    } else {
-      index.set(key, [v]);
-      seqs.set(key, [seq]);
+  get directives(): readonly DirectiveVisit[] {
+    if (this.visits === null) {
+      const { directives, directiveContexts } = this.tree;
+      this.visits = directives.map((directive, i) => ({ directive, ctx: directiveContexts[i]! }));
     }
+    return this.visits;
   }
-  const proxyDirectives = (): [DirectiveVisit[], number[]] => {
-    const order: number[] = [];
-    for (const name of PROXY_INDEX_NAMES) for (const seq of seqs.get(name) ?? []) order.push(seq);
-    order.sort((x, y) => x - y);
-    return [order.map((seq) => directives[seq]!), order];
-  };
-  return {
-    directives,
-    byName: (name) => index.get(nameKey(name)) ?? [],
-    sections,
-    proxy: () => (proxy ??= buildProxyIndex(...proxyDirectives(), sections)),
-  };
+
+  get sections(): readonly SectionVisit[] {
+    if (this.sectionVisits === null) {
+      const { sections, sectionContexts } = this.tree;
+      this.sectionVisits = sections.map((section, i) => ({ section, ctx: sectionContexts[i]! }));
+    }
+    return this.sectionVisits;
+  }
+
+  byName(name: string): readonly DirectiveVisit[] {
+    const key = nameKey(name);
+    let hit = this.byKey.get(key);
+    if (hit === undefined) {
+      const { directives, directiveContexts } = this.tree;
+      hit = this.tree.seqsOf(key).map((seq) => ({ directive: directives[seq]!, ctx: directiveContexts[seq]! }));
+      this.byKey.set(key, hit);
+    }
+    return hit;
+  }
+
+  sectionsByName(name: string): readonly SectionVisit[] {
+    const key = nameKey(name);
+    let hit = this.sectionsByKey.get(key);
+    if (hit === undefined) {
+      const { sectionContexts } = this.tree;
+      const found: { section: ResolvedSection; seq: number }[] = [];
+      for (const g of this.tree.sectionGroups) {
+        if (nameKey(g.name) === key) for (let i = 0; i < g.nodes.length; i++) found.push({ section: g.nodes[i]!, seq: g.seqs[i]! });
+      }
+      found.sort((a, b) => a.seq - b.seq);
+      hit = found.map(({ section, seq }) => ({ section, ctx: sectionContexts[seq]! }));
+      this.sectionsByKey.set(key, hit);
+    }
+    return hit;
+  }
+
+  proxy(): ProxyIndex {
+    return (this.proxyIndex ??= buildProxyIndex(this.tree));
+  }
 }
 
-export function ruleContext(loaded: LoadResult, tree: LintTree, report: (p: Problem) => void): RuleContext {
-  const modules = loaded.modules.names;
-  return {
-    loaded,
-    modules,
-    directives: tree.directives,
-    byName: tree.byName,
-    sections: tree.sections,
-    isLoaded: (m) => modules.has(m),
-    placementOf,
-    virtualHostOf: (ctx): ResolvedSection | null => enclosingVhost(ctx),
-    proxy: tree.proxy,
-    report,
-  };
+/**
+ * One rule's view of the run: `report` is the rule's own. The methods are bound (a rule may destructure
+ * `const { byName } = context`, as it could with the first contract): a few closures per rule, none per line.
+ */
+class Context implements RuleContext {
+  constructor(
+    private readonly run: LintRun,
+    readonly report: (p: Problem) => void,
+  ) {}
+  get loaded(): LoadResult {
+    return this.run.loaded;
+  }
+  get modules(): ReadonlySet<string> {
+    return this.run.loaded.modules.names;
+  }
+  get directives(): readonly DirectiveVisit[] {
+    return this.run.directives;
+  }
+  get sections(): readonly SectionVisit[] {
+    return this.run.sections;
+  }
+  get directiveGroups(): readonly NameGroup<ResolvedDirective>[] {
+    return this.run.tree.directiveGroups;
+  }
+  get sectionGroups(): readonly NameGroup<ResolvedSection>[] {
+    return this.run.tree.sectionGroups;
+  }
+  readonly byName = (name: string): readonly DirectiveVisit[] => this.run.byName(name);
+  readonly sectionsByName = (name: string): readonly SectionVisit[] => this.run.sectionsByName(name);
+  readonly isLoaded = (module: string): boolean => this.run.loaded.modules.names.has(module);
+  readonly placementOf = (ctx: WalkContext): Placement | null => placementOf(ctx);
+  readonly virtualHostOf = (ctx: WalkContext): ResolvedSection | null => virtualHostOf(ctx);
+  readonly innermostOf = (ctx: WalkContext): ResolvedSection | null => innermostOf(ctx);
+  readonly proxySectionOf = (ctx: WalkContext): ResolvedSection | null => proxySectionOf(ctx);
+  readonly proxy = (): ProxyIndex => this.run.proxy();
+}
+
+export function ruleContext(run: LintRun, report: (p: Problem) => void): RuleContext {
+  return new Context(run, report);
 }

@@ -6,7 +6,7 @@
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import { compareDiagnostics } from '../diagnostic.js';
 import type { LoadResult } from '../config/types.js';
-import { readTree, ruleContext } from './context.js';
+import { LintRun, ruleContext } from './context.js';
 import { collectDisables, isDisabled } from './disable.js';
 import { RULES } from './rules/index.js';
 import type { Problem, Rule } from './types.js';
@@ -45,7 +45,7 @@ export function lint(loaded: LoadResult, options: LintOptions = {}): LintResult 
     if (severity !== null) out.push(severity === d.severity ? d : { ...d, severity });
   }
 
-  const tree = readTree(loaded);
+  const run = new LintRun(loaded);
   for (const rule of options.ruleSet ?? RULES) {
     const { id } = rule.meta;
     const setting = Object.hasOwn(settings, id) ? settings[id] : undefined;
@@ -62,7 +62,7 @@ export function lint(loaded: LoadResult, options: LintOptions = {}): LintResult 
       });
     };
     try {
-      rule.check(ruleContext(loaded, tree, report));
+      rule.check(ruleContext(run, report));
     } catch (err) {
       out.push({
         severity: 'error',

@@ -2,6 +2,7 @@
  * Registry lookups memoised by the name as written: a large config repeats a handful of spellings hundreds of
  * thousands of times, and each uncached lookup lower-cases the name again.
  */
+import type { ResolvedDirective, ResolvedSection } from '../config/types.js';
 import { directiveShape, lookupDirective, type DirectiveInfo, type DirectiveShape } from '../directives/index.js';
 
 const infos = new Map<string, DirectiveInfo | null>();
@@ -20,4 +21,15 @@ export function shapeOf(name: string, section: boolean): DirectiveShape | undefi
   let hit = shapes.get(key);
   if (hit === undefined) shapes.set(key, (hit = directiveShape(name, section) ?? null));
   return hit ?? undefined;
+}
+
+/**
+ * `node.args.length` without building the words array. httpd substitutes `${VAR}` on the whole line before it
+ * splits it into words (server/util.c), so the resolved words differ from the written ones only on a line with
+ * `${` in it (src/config re-splits exactly those); on every other line the written words are the words.
+ */
+export function argCount(node: ResolvedDirective | ResolvedSection): number {
+  const s = node.syntax;
+  // indexOf of one character is the fast search; most lines have no `$` at all.
+  return (s.argsText.indexOf('$') !== -1 && s.argsText.includes('${')) || s.name.includes('${') ? node.args.length : s.args.length;
 }

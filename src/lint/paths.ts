@@ -7,7 +7,8 @@ import { nameKey } from '../syntax/names.js';
 
 /** mod_proxy.c alias_match(): runs of `/` in the pattern and the path match each other. */
 function collapseSlashes(p: string): string {
-  return p.replace(/\/{2,}/g, '/');
+  // Most paths have no doubled slash: no regular expression, no copy.
+  return p.includes('//') ? p.replace(/\/{2,}/g, '/') : p;
 }
 
 /**
@@ -24,7 +25,10 @@ export function prefixCovers(prefix: string, path: string): boolean {
 
 /** The key samePath() compares: doubled slashes collapsed, trailing slashes removed. */
 export function pathKey(p: string): string {
-  return collapseSlashes(p).replace(/\/+$/, '') || '/';
+  const c = collapseSlashes(p);
+  let end = c.length;
+  while (end > 0 && c.charCodeAt(end - 1) === 0x2f) end--;
+  return end === 0 ? '/' : end === c.length ? c : c.slice(0, end);
 }
 
 /** Path equality for mirroring: trailing slashes and doubled slashes aside. */
@@ -57,16 +61,42 @@ export interface SplitUrl {
 
 /** `scheme://authority/path` → its parts; null for `!`, `unix:` sockets and anything that is not such a URL. */
 export function splitUrl(url: string): SplitUrl | null {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/.exec(url);
-  if (!m) return null;
-  return { origin: nameKey(m[1]!), path: m[2]! };
+  const end = originEnd(url);
+  if (end < 0) return null;
+  return { origin: nameKey(url.slice(0, end)), path: url.slice(end) };
+}
+
+const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isSchemeChar = (c: number): boolean => isAlpha(c) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d;
+/** Line terminators, which `.` in a regular expression does not match. */
+const isLineEnd = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+
+/**
+ * The length of `scheme://authority` at the start of `url`, or -1 when it does not start so — what
+ * /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/ matches, without building a match (rules ask it of every target).
+ */
+function originEnd(url: string): number {
+  if (url.length === 0 || !isAlpha(url.charCodeAt(0))) return -1;
+  let i = 1;
+  while (i < url.length && isSchemeChar(url.charCodeAt(i))) i++;
+  if (url.charCodeAt(i) !== 0x3a || url.charCodeAt(i + 1) !== 0x2f || url.charCodeAt(i + 2) !== 0x2f) return -1;
+  i += 3;
+  while (i < url.length) {
+    const c = url.charCodeAt(i);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    i++;
+  }
+  for (let j = i; j < url.length; j++) if (isLineEnd(url.charCodeAt(j))) return -1;
+  return i;
 }
 
 /** The URL with its scheme and authority lower-cased and trailing slashes removed, for comparisons. */
 export function urlKey(url: string): string {
   const s = splitUrl(url);
   if (!s) return url;
-  return s.origin + s.path.replace(/\/+$/, '');
+  let end = s.path.length;
+  while (end > 0 && s.path.charCodeAt(end - 1) === 0x2f) end--;
+  return s.origin + (end === s.path.length ? s.path : s.path.slice(0, end));
 }
 
 export function sameUrl(a: string, b: string): boolean {
@@ -82,6 +112,8 @@ export function urlStartsWith(url: string, prefix: string): boolean {
 
 /** `balancer://name/…` → `balancer://name` lower-cased (the balancer's identity); null for other URLs. */
 export function balancerKey(url: string): string | null {
+  // Most URLs are not balancers: a cheap test before the regular expression.
+  if (url.length < 11 || (url.charCodeAt(0) | 0x20) !== 0x62) return null;
   const m = /^balancer:\/\/([^/?#\s]*)/i.exec(url);
   return m ? `balancer://${nameKey(m[1]!)}` : null;
 }

@@ -5,10 +5,11 @@
  * (mod_proxy.c add_pass() with cmd->path), `<Proxy balancer://x>` names the balancer its BalancerMembers join.
  */
 import type { ResolvedDirective, ResolvedSection } from '../config/types.js';
-import type { DirectiveVisit, WalkContext } from '../config/walk.js';
+import type { WalkContext } from '../config/walk.js';
 import type { Span } from '../diagnostic.js';
 import { nameKey, sameName } from '../syntax/names.js';
 import { argSpan, balancerKey } from './paths.js';
+import { innermostOf, proxySectionOf, sectionKey, virtualHostOf, type LintTree } from './tree.js';
 
 export interface PassRule {
   readonly directive: ResolvedDirective;
@@ -78,6 +79,15 @@ export interface BalancerInfo {
   growth: boolean;
 }
 
+/** A BalancerInfo while the index is built (its lists are replaced by exact-length copies at the end). */
+interface Balancer {
+  readonly key: string;
+  members: BalancerMemberRef[];
+  lbmethods: { readonly value: string }[];
+  definedAt: (ResolvedDirective | ResolvedSection)[];
+  growth: boolean;
+}
+
 /** The rules that apply to requests of one server: see scope.ts for why the main server's join every vhost's. */
 export interface ScopedRules {
   readonly passes: readonly PassRule[];
@@ -102,36 +112,12 @@ export interface ProxyIndex {
 }
 
 
-function innermost(ctx: WalkContext, names: readonly string[]): ResolvedSection | null {
-  for (let i = ctx.enclosing.length - 1; i >= 0; i--) {
-    const s = ctx.enclosing[i]!;
-    if (names.some((n) => sameName(s.name, n))) return s;
-  }
-  return null;
-}
-
-// walk() shares one `enclosing` array among the nodes of a section: answer once per array.
-const vhostCache = new WeakMap<readonly ResolvedSection[], ResolvedSection | null>();
-
-export function enclosingVhost(ctx: WalkContext): ResolvedSection | null {
-  let hit = vhostCache.get(ctx.enclosing);
-  if (hit === undefined) vhostCache.set(ctx.enclosing, (hit = innermost(ctx, ['VirtualHost'])));
-  return hit;
-}
-
-const proxyCache = new WeakMap<readonly ResolvedSection[], ResolvedSection | null>();
-
-/** The innermost enclosing `<Proxy>`, once per `enclosing` array. */
-function enclosingProxy(ctx: WalkContext): ResolvedSection | null {
-  let hit = proxyCache.get(ctx.enclosing);
-  if (hit === undefined) proxyCache.set(ctx.enclosing, (hit = innermost(ctx, ['Proxy'])));
-  return hit;
-}
-
 /** The `<Location>`/`<LocationMatch>` directly around the directive (a ProxyPass takes its path only from that). */
 function directLocation(ctx: WalkContext): ResolvedSection | null {
-  const s = ctx.enclosing[ctx.enclosing.length - 1];
-  return s && (sameName(s.name, 'Location') || sameName(s.name, 'LocationMatch')) ? s : null;
+  const s = innermostOf(ctx);
+  if (s === null) return null;
+  const key = sectionKey(s.name);
+  return key === 'location' || key === 'locationmatch' ? s : null;
 }
 
 /** Looks like a URL path rather than a target (a path where the `<Location>` already gives one). */
@@ -237,11 +223,9 @@ class BalancerUse {
   }
 }
 
-function readPass(v: DirectiveVisit, seq: number): PassRule | null {
-  const d = v.directive;
+function readPass(d: ResolvedDirective, ctx: WalkContext, seq: number, isMatch: boolean): PassRule | null {
   const a = d.args;
-  const location = directLocation(v.ctx);
-  const isMatch = sameName(d.name, 'ProxyPassMatch');
+  const location = directLocation(ctx);
   let i = 0;
   let path: string;
   let regex = isMatch;
@@ -268,18 +252,17 @@ function readPass(v: DirectiveVisit, seq: number): PassRule | null {
   }
   const target = a[i];
   if (target === undefined) return null;
-  return new Pass(d, seq, v.ctx, enclosingVhost(v.ctx), location, path, regex, target, pathInLocation, pathAt, i);
+  return new Pass(d, seq, ctx, virtualHostOf(ctx), location, path, regex, target, pathInLocation, pathAt, i);
 }
 
-function readReverse(v: DirectiveVisit, seq: number): ReverseRule | null {
-  const d = v.directive;
+function readReverse(d: ResolvedDirective, ctx: WalkContext, seq: number): ReverseRule | null {
   const a = d.args;
-  const location = directLocation(v.ctx);
+  const location = directLocation(ctx);
   if (location !== null && (a.length === 1 || (a.length === 2 && nameKey(a[1]!) === 'interpolate'))) {
-    return new Reverse(d, seq, v.ctx, enclosingVhost(v.ctx), location, location.args[0] ?? '/', a[0]!, 0);
+    return new Reverse(d, seq, ctx, virtualHostOf(ctx), location, location.args[0] ?? '/', a[0]!, 0);
   }
   if (a.length < 2) return null;
-  return new Reverse(d, seq, v.ctx, enclosingVhost(v.ctx), location, a[0]!, a[1]!, 1);
+  return new Reverse(d, seq, ctx, virtualHostOf(ctx), location, a[0]!, a[1]!, 1);
 }
 
 /** RewriteRule flags include P (proxy): mod_rewrite.c cmd_rewriterule_setflag() takes `P` and `proxy`, any case. */
@@ -294,21 +277,34 @@ export function rewriteFlagsProxy(flags: string | undefined): boolean {
 /** The directive names the index reads, as nameKey() gives them. */
 export const PROXY_INDEX_NAMES: readonly string[] = ['proxypass', 'proxypassmatch', 'proxypassreverse', 'rewriterule', 'balancermember', 'proxyset'];
 
-/**
- * @param directives the directives named in PROXY_INDEX_NAMES, in reading order — the rest of a large config is
- *   never looked at; `seqs[i]` is the position of `directives[i]` among all active directives.
- */
-export function buildProxyIndex(
-  directives: readonly DirectiveVisit[],
-  seqs: readonly number[],
-  sectionsInOrder: readonly { section: ResolvedSection; ctx: WalkContext }[],
-): ProxyIndex {
+/** The entries of each server, every list allocated at its exact length (push() would leave room for 16 more). */
+function byServer<T extends { readonly vhost: ResolvedSection | null }>(list: readonly T[]): Map<ResolvedSection | null, T[]> {
+  const counts = new Map<ResolvedSection | null, number>();
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!.vhost;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  const out = new Map<ResolvedSection | null, T[]>();
+  const filled = new Map<ResolvedSection | null, number>();
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i]!;
+    let l = out.get(x.vhost);
+    if (l === undefined) out.set(x.vhost, (l = new Array<T>(counts.get(x.vhost)!)));
+    const at = filled.get(x.vhost) ?? 0;
+    l[at] = x;
+    filled.set(x.vhost, at + 1);
+  }
+  return out;
+}
+
+/** Reads only the directives named in PROXY_INDEX_NAMES (the rest of a large config is never looked at) and the `<Proxy>` sections. */
+export function buildProxyIndex(tree: LintTree): ProxyIndex {
   const passes: PassRule[] = [];
   const reverses: ReverseRule[] = [];
   const rewriteProxies: RewriteProxy[] = [];
-  const balancers = new Map<string, BalancerInfo>();
+  const balancers = new Map<string, Balancer>();
   const balancerUses: BalancerUse[] = [];
-  const balancer = (key: string): BalancerInfo => {
+  const balancer = (key: string): Balancer => {
     let b = balancers.get(key);
     if (!b) {
       b = { key, members: [], lbmethods: [], definedAt: [], growth: false };
@@ -316,8 +312,10 @@ export function buildProxyIndex(
     }
     return b;
   };
-  const balancerWords = (words: readonly string[], b: BalancerInfo): void => {
-    for (const w of words) {
+  /** The words of `words` from `from` on that configure the balancer (no slice: one call per ProxyPass). */
+  const balancerWords = (words: readonly string[], from: number, b: Balancer): void => {
+    for (let i = from; i < words.length; i++) {
+      const w = words[i]!;
       if (!w.includes('=')) continue;
       const m = /^lbmethod=(.*)$/i.exec(w);
       if (m) b.lbmethods.push({ value: m[1]! });
@@ -326,42 +324,61 @@ export function buildProxyIndex(
     }
   };
 
-  for (const { section } of sectionsInOrder) {
-    if (!sameName(section.name, 'Proxy')) continue;
+  // <Proxy> sections in reading order, whatever their spelling.
+  const proxySections: { section: ResolvedSection; seq: number }[] = [];
+  for (const g of tree.sectionGroups) {
+    if (!sameName(g.name, 'Proxy')) continue;
+    for (let i = 0; i < g.nodes.length; i++) proxySections.push({ section: g.nodes[i]!, seq: g.seqs[i]! });
+  }
+  proxySections.sort((x, y) => x.seq - y.seq);
+  for (const { section } of proxySections) {
     const key = balancerKey(section.args[0] ?? '');
     if (key === null) continue;
     const b = balancer(key);
     b.definedAt.push(section);
-    balancerWords(section.args.slice(1), b);
+    balancerWords(section.args, 1, b);
   }
 
-  for (let n = 0; n < directives.length; n++) {
-    const v = directives[n]!;
-    const seq = seqs[n]!;
-    const d = v.directive;
-    const name = nameKey(d.name);
+  // Reading order across the six names without sorting: mark each position with its name (1 + index), then scan
+  // the marked range once.
+  const kindAt = new Uint8Array(tree.directives.length);
+  let first = kindAt.length;
+  let last = -1;
+  PROXY_INDEX_NAMES.forEach((key, k) => {
+    const seqs = tree.seqsOf(key);
+    for (let i = 0; i < seqs.length; i++) kindAt[seqs[i]!] = k + 1;
+    if (seqs.length > 0) {
+      first = Math.min(first, seqs[0]!);
+      last = Math.max(last, seqs[seqs.length - 1]!);
+    }
+  });
+  for (let seq = first; seq <= last; seq++) {
+    if (kindAt[seq] === 0) continue;
+    const name = PROXY_INDEX_NAMES[kindAt[seq]! - 1]!;
+    const d = tree.directives[seq]!;
+    const ctx = tree.directiveContexts[seq]!;
     if (name === 'proxypass' || name === 'proxypassmatch') {
-      const p = readPass(v, seq);
+      const p = readPass(d, ctx, seq, name === 'proxypassmatch');
       if (!p) continue;
       passes.push(p);
       const key = balancerKey(p.target);
       if (key !== null) {
         balancerUses.push(new BalancerUse(key, p.target, d, p.optionsStart - 1));
-        balancerWords(p.options, balancer(key));
+        balancerWords(d.args, p.optionsStart, balancer(key));
       }
     } else if (name === 'proxypassreverse') {
-      const r = readReverse(v, seq);
+      const r = readReverse(d, ctx, seq);
       if (r) reverses.push(r);
     } else if (name === 'rewriterule') {
       const target = d.args[1];
       if (target !== undefined && rewriteFlagsProxy(d.args[2]) && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(target)) {
-        rewriteProxies.push(new RewriteTarget(d, seq, v.ctx, enclosingVhost(v.ctx), target));
+        rewriteProxies.push(new RewriteTarget(d, seq, ctx, virtualHostOf(ctx), target));
         const key = balancerKey(target);
         if (key !== null) balancerUses.push(new BalancerUse(key, target, d, 1));
       }
     } else if (name === 'balancermember') {
       // add_member(): inside <Proxy balancer://x> the section names the balancer; outside, the first word does.
-      const proxy = enclosingProxy(v.ctx);
+      const proxy = proxySectionOf(ctx);
       const sectionKey = proxy ? balancerKey(proxy.args[0] ?? '') : null;
       const firstKey = balancerKey(d.args[0] ?? '');
       if (sectionKey !== null && firstKey === null && d.args[0] !== undefined) {
@@ -372,36 +389,43 @@ export function buildProxyIndex(
         if (sectionKey === null) b.definedAt.push(d);
       }
     } else if (name === 'proxyset') {
-      const proxy = enclosingProxy(v.ctx);
+      const proxy = proxySectionOf(ctx);
       const firstKey = balancerKey(d.args[0] ?? '');
       const key = firstKey ?? (proxy ? balancerKey(proxy.args[0] ?? '') : null);
       if (key !== null) {
         const b = balancer(key);
         b.definedAt.push(d);
-        balancerWords(d.args.slice(firstKey !== null ? 1 : 0), b);
+        balancerWords(d.args, firstKey !== null ? 1 : 0, b);
       }
     }
   }
-  const own = new Map<ResolvedSection | null, { passes: PassRule[]; reverses: ReverseRule[]; rewriteProxies: RewriteProxy[] }>();
-  const ownOf = (v: ResolvedSection | null): { passes: PassRule[]; reverses: ReverseRule[]; rewriteProxies: RewriteProxy[] } => {
-    let o = own.get(v);
-    if (!o) own.set(v, (o = { passes: [], reverses: [], rewriteProxies: [] }));
-    return o;
-  };
-  for (const p of passes) ownOf(p.vhost).passes.push(p);
-  for (const r of reverses) ownOf(r.vhost).reverses.push(r);
-  for (const r of rewriteProxies) ownOf(r.vhost).rewriteProxies.push(r);
+  // A list built by push() keeps spare room for 16 more entries; 20,000 balancers with two members each add up.
+  for (const b of balancers.values()) {
+    if (b.members.length > 0) b.members = b.members.slice();
+    if (b.definedAt.length > 0) b.definedAt = b.definedAt.slice();
+    if (b.lbmethods.length > 0) b.lbmethods = b.lbmethods.slice();
+  }
+  const ownPasses = byServer(passes);
+  const ownReverses = byServer(reverses);
+  const ownRewrites = byServer(rewriteProxies);
+  const none: readonly never[] = [];
+  const ownOf = (v: ResolvedSection | null): ScopedRules => ({
+    passes: ownPasses.get(v) ?? none,
+    reverses: ownReverses.get(v) ?? none,
+    rewriteProxies: ownRewrites.get(v) ?? none,
+  });
   const all: ScopedRules = { passes, reverses, rewriteProxies };
   const cache = new Map<ResolvedSection | null, ScopedRules>();
+  let main: ScopedRules | null = null;
   const scoped = (vhost: ResolvedSection | null): ScopedRules => {
     if (vhost === null) return all;
     let s = cache.get(vhost);
     if (!s) {
-      const main = ownOf(null);
+      main ??= ownOf(null);
       const mine = ownOf(vhost);
       // Reading order: the main server's entries and the vhost's keep their relative order when merged by position.
-      const merge = <T extends { seq: number }>(a: readonly T[], b: readonly T[]): T[] =>
-        a.length === 0 ? [...b] : b.length === 0 ? [...a] : [...a, ...b].sort((x, y) => x.seq - y.seq);
+      const merge = <T extends { seq: number }>(a: readonly T[], b: readonly T[]): readonly T[] =>
+        a.length === 0 ? b : b.length === 0 ? a : [...a, ...b].sort((x, y) => x.seq - y.seq);
       s = { passes: merge(main.passes, mine.passes), reverses: merge(main.reverses, mine.reverses), rewriteProxies: merge(main.rewriteProxies, mine.rewriteProxies) };
       cache.set(vhost, s);
     }

@@ -3,7 +3,7 @@
  * Rules never decide their own severity or whether they run; the engine does (overrides, disable comments).
  */
 import type { RelatedLocation, Span } from '../diagnostic.js';
-import type { LoadResult, ResolvedSection } from '../config/types.js';
+import type { LoadResult, ResolvedDirective, ResolvedSection } from '../config/types.js';
 import type { DirectiveVisit, WalkContext } from '../config/walk.js';
 import type { Placement } from '../directives/types.js';
 import type { ProxyIndex } from './proxy-index.js';
@@ -40,6 +40,20 @@ export interface SectionVisit {
   readonly ctx: WalkContext;
 }
 
+/**
+ * The active nodes written with one spelling of a name (`ProxyPass` and `proxypass` are two groups), in reading
+ * order: a rule that decides by name asks once per group instead of once per line.
+ */
+export interface NameGroup<N extends ResolvedDirective | ResolvedSection = ResolvedDirective | ResolvedSection> {
+  /** As written. */
+  readonly name: string;
+  readonly nodes: readonly N[];
+  /** `contexts[i]` is the context of `nodes[i]`. */
+  readonly contexts: readonly WalkContext[];
+  /** `seqs[i]`: the position of `nodes[i]` in reading order (among directives, or among sections). */
+  readonly seqs: readonly number[];
+}
+
 export interface RuleContext {
   readonly loaded: LoadResult;
   /** a2enmod names of every loaded module (compiled-in ones included). */
@@ -50,6 +64,16 @@ export interface RuleContext {
   byName(name: string): readonly DirectiveVisit[];
   /** Every active section (conditional ones included), in reading order. */
   readonly sections: readonly SectionVisit[];
+  /** The sections of one name (compared case-insensitively), in reading order. */
+  sectionsByName(name: string): readonly SectionVisit[];
+  /** The directives of `directives`, grouped by the spelling of their name. */
+  readonly directiveGroups: readonly NameGroup<ResolvedDirective>[];
+  /** The sections of `sections`, grouped by the spelling of their name. */
+  readonly sectionGroups: readonly NameGroup<ResolvedSection>[];
+  /** The innermost enclosing section that sets a context (the last of `ctx.enclosing`), or null in the main server. */
+  innermostOf(ctx: WalkContext): ResolvedSection | null;
+  /** The innermost enclosing `<Proxy>`, or null. */
+  proxySectionOf(ctx: WalkContext): ResolvedSection | null;
   isLoaded(module: string): boolean;
   /** The placement httpd checks a directive against (innermost context-setting section), or null for one it has no rule for. */
   placementOf(ctx: WalkContext): Placement | null;

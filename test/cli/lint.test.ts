@@ -91,7 +91,9 @@ describe('apx lint', () => {
     [['lint', '--max-warnings', '-5', clean], /--max-warnings/],
     [['lint', join(dir, 'missing.conf')], /cannot read .*missing\.conf/],
     [['lint', dir], /no apache2\.conf/],
-    [['lint'], /Not enough/],
+    [['lint'], /^apx: apx lint needs FILE: a config file, a server tree directory, or - for standard input\n/],
+    [['lint', '--prety', clean], /^apx: Unknown argument: prety\n/],
+    [['lint', '--prety'], /^apx: Unknown argument: prety\n/],
   ])('usage errors exit 2 with nothing on stdout: %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -99,9 +101,23 @@ describe('apx lint', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('--help shows examples and the rules', async () => {
+  it('--no-tree reads the file alone even inside a server tree', async () => {
+    const tree = join(dir, 'tree2');
+    mkdirSync(join(tree, 'sites-enabled'), { recursive: true });
+    // The tree loads no mod_proxy: read in it, the site's ProxyPass is an unknown command; alone, --modules decides.
+    writeFileSync(join(tree, 'apache2.conf'), 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\nListen 80\nIncludeOptional sites-enabled/*.conf\n');
+    const site = join(tree, 'sites-enabled', 'a.conf');
+    writeFileSync(site, '<VirtualHost *:80>\n  ProxyPass / http://127.0.0.1:8080/\n  ProxyPassReverse / http://127.0.0.1:8080/\n</VirtualHost>\n');
+    expect((await runCli(['lint', '--format', 'json', site])).code).toBe(1);
+    const r = await runCli(['lint', '--no-tree', '--modules', MODULES, '--format', 'json', site]);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('--help shows the usage line, examples and the rules', async () => {
     const r = await runCli(['lint', '--help']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^apx lint <file> \[options\]\n/);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('--max-warnings');
     expect(r.stdout).toContain('proxy-pass-reverse-missing');

@@ -9,10 +9,12 @@
 import type { Placement } from '../../directives/types.js';
 import { isAllowedIn } from '../../directives/index.js';
 import { directiveInfo } from '../lookup.js';
-import { sameName } from '../../syntax/names.js';
 import type { WalkContext } from '../../config/walk.js';
 import { balancerKey, nodeSpan } from '../paths.js';
 import type { ResolvedDirective, ResolvedSection } from '../../config/types.js';
+import type { DirectiveInfo } from '../../directives/index.js';
+import { innermostOf } from '../tree.js';
+import type { NameGroup } from '../types.js';
 import { defineRule } from './define.js';
 
 const WHERE: Readonly<Record<Placement, string>> = {
@@ -26,19 +28,14 @@ const WHERE: Readonly<Record<Placement, string>> = {
 };
 
 function innermostName(ctx: WalkContext): string {
-  const s = ctx.enclosing[ctx.enclosing.length - 1];
+  const s = innermostOf(ctx);
   return s ? `<${s.name}>` : 'the main server config';
 }
 
 export const directiveContext = defineRule(
   { id: 'directive-context', description: 'a directive placed where Apache refuses it at start-up', severity: 'error' },
   (context) => {
-    const check = (node: ResolvedDirective | ResolvedSection, ctx: WalkContext, section: boolean): boolean => {
-      const name = node.name;
-      const info = directiveInfo(name, section);
-      if (!info) return true;
-      const placement = context.placementOf(ctx);
-      if (placement === null || isAllowedIn(info, placement)) return true;
+    const report = (node: ResolvedDirective | ResolvedSection, info: DirectiveInfo, placement: Placement, ctx: WalkContext, section: boolean): void => {
       const shown = section ? `<${info.name}>` : info.name;
       const apache = placement === 'server' ? `${shown} not allowed here` : `${shown} cannot occur within ${WHERE[placement]} section`;
       const allowed = info.allowed ? ` (${info.name} is allowed ${info.allowed.replace(/^[Aa]llowed in\s*/, 'in ')})` : '';
@@ -47,12 +44,29 @@ export const directiveContext = defineRule(
         span: nodeSpan(node),
         hint: `move ${shown} out of ${placement === 'server' ? 'the main server config into the section it applies to' : innermostName(ctx)}${allowed}`,
       });
-      return false;
     };
     // Lines already reported for their context are not reported again for their arguments.
     const refused = new Set<object>();
-    for (const { directive, ctx } of context.directives) if (!check(directive, ctx, false)) refused.add(directive);
-    for (const { section, ctx } of context.sections) check(section, ctx, true);
+    // One registry lookup per spelling; one isAllowedIn() per name and placement (a section level has one placement).
+    const check = <N extends ResolvedDirective | ResolvedSection>(groups: readonly NameGroup<N>[], section: boolean): void => {
+      for (const g of groups) {
+        const info = directiveInfo(g.name, section);
+        if (!info) continue;
+        const allowed = new Map<Placement, boolean>();
+        for (let i = 0; i < g.nodes.length; i++) {
+          const ctx = g.contexts[i]!;
+          const placement = context.placementOf(ctx);
+          if (placement === null) continue;
+          let ok = allowed.get(placement);
+          if (ok === undefined) allowed.set(placement, (ok = isAllowedIn(info, placement)));
+          if (ok) continue;
+          report(g.nodes[i]!, info, placement, ctx, section);
+          if (!section) refused.add(g.nodes[i]!);
+        }
+      }
+    };
+    check(context.directiveGroups, false);
+    check(context.sectionGroups, true);
 
     const index = context.proxy();
     for (const p of index.passes) {
@@ -74,8 +88,8 @@ export const directiveContext = defineRule(
     }
     for (const { directive, ctx } of context.byName('BalancerMember')) {
       if (directive.args.length === 0) continue;
-      const proxy = [...ctx.enclosing].reverse().find((s) => sameName(s.name, 'Proxy'));
-      const inBalancer = proxy !== undefined && balancerKey(proxy.args[0] ?? '') !== null;
+      const proxy = context.proxySectionOf(ctx);
+      const inBalancer = proxy !== null && balancerKey(proxy.args[0] ?? '') !== null;
       if (inBalancer || balancerKey(directive.args[0]!) !== null) continue;
       context.report({
         message: proxy

@@ -5,7 +5,7 @@
  */
 import type { ResolvedSection } from '../../config/types.js';
 import { formatLocation } from '../../diagnostic.js';
-import { nameKey, sameName } from '../../syntax/names.js';
+import { nameKey } from '../../syntax/names.js';
 import { argSpan } from '../paths.js';
 import { defineRule } from './define.js';
 
@@ -25,20 +25,20 @@ export const duplicateServerName = defineRule(
       if (vhost) names.set(vhost, { value: directive.args[0], directive });
     }
     const first = new Map<string, { vhost: ResolvedSection; value: string; directive: (typeof context.directives)[number]['directive'] }>();
-    for (const { section } of context.sections) {
-      if (!sameName(section.name, 'VirtualHost')) continue;
+    for (const { section } of context.sectionsByName('VirtualHost')) {
       const named = names.get(section);
       if (!named) continue;
       const reported = new Set<string>();
+      const host = serverNameHost(named.value);
       for (const address of section.args) {
-        const key = `${nameKey(address)} ${serverNameHost(named.value)}`;
+        const key = `${nameKey(address)} ${host}`;
         const earlier = first.get(key);
         if (!earlier) {
           first.set(key, { vhost: section, value: named.value, directive: named.directive });
           continue;
         }
-        if (earlier.vhost === section || reported.has(serverNameHost(named.value))) continue;
-        reported.add(serverNameHost(named.value));
+        if (earlier.vhost === section || reported.has(host)) continue;
+        reported.add(host);
         context.report({
           message: `ServerName ${named.value} on ${address} is already the name of the virtual host at ${formatLocation(earlier.vhost.syntax.openSpan, named.directive.span.file)}: Apache sends every request for ${named.value} there, never here`,
           span: argSpan(named.directive, 0),

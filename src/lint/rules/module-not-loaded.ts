@@ -9,6 +9,7 @@ import { a2enmodHint, moduleByName, providersOf, type DirectiveInfo } from '../.
 import { directiveInfo } from '../lookup.js';
 import { nodeSpan } from '../paths.js';
 import type { ResolvedDirective, ResolvedSection } from '../../config/types.js';
+import type { NameGroup } from '../types.js';
 import { defineRule } from './define.js';
 
 export const moduleNotLoaded = defineRule(
@@ -21,13 +22,7 @@ export const moduleNotLoaded = defineRule(
     }
     const firstUse = new Map<string, Use>();
     const loaded = new Map<DirectiveInfo, boolean>();
-    const note = (node: ResolvedDirective | ResolvedSection, file: string, section: boolean): void => {
-      const name = node.name;
-      const info = directiveInfo(name, section);
-      if (!info) return;
-      let ok = loaded.get(info);
-      if (ok === undefined) loaded.set(info, (ok = providersOf(info).some((m) => context.isLoaded(m))));
-      if (ok) return;
+    const note = (node: ResolvedDirective | ResolvedSection, info: DirectiveInfo, file: string, section: boolean): void => {
       const key = `${info.module}\u0000${file}`;
       const span = nodeSpan(node);
       const use = firstUse.get(key);
@@ -35,8 +30,23 @@ export const moduleNotLoaded = defineRule(
       if (use) use.others.push({ message: `${shown} also needs mod_${info.module}`, span });
       else firstUse.set(key, { name: shown, span, others: [] });
     };
-    for (const { directive, ctx } of context.directives) note(directive, ctx.file.ast.file, false);
-    for (const { section, ctx } of context.sections) note(section, ctx.file.ast.file, true);
+    // Whether a name's module is loaded depends on the name alone: decide once per spelling, then visit only the
+    // lines of unloaded modules — in reading order (directives first, then sections), which picks the first use.
+    const unloaded = <N extends ResolvedDirective | ResolvedSection>(groups: readonly NameGroup<N>[], section: boolean): void => {
+      const hits: { seq: number; node: N; info: DirectiveInfo; file: string }[] = [];
+      for (const g of groups) {
+        const info = directiveInfo(g.name, section);
+        if (!info) continue;
+        let ok = loaded.get(info);
+        if (ok === undefined) loaded.set(info, (ok = providersOf(info).some((m) => context.isLoaded(m))));
+        if (ok) continue;
+        for (let i = 0; i < g.nodes.length; i++) hits.push({ seq: g.seqs[i]!, node: g.nodes[i]!, info, file: g.contexts[i]!.file.ast.file });
+      }
+      hits.sort((a, b) => a.seq - b.seq);
+      for (const h of hits) note(h.node, h.info, h.file, section);
+    };
+    unloaded(context.directiveGroups, false);
+    unloaded(context.sectionGroups, true);
 
     const source = context.loaded.modules.source;
     const why =

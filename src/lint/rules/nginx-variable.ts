@@ -51,22 +51,25 @@ function apacheFor(name: string): string | null {
 export const nginxVariable = defineRule(
   { id: 'nginx-variable', description: 'an nginx variable ($host, $remote_addr …) that Apache passes on as literal text', severity: 'warning' },
   (context) => {
-    for (const { directive } of context.directives) {
-      // The written text holds a `$` whenever the words do (a `${VAR}` that expanded to one included).
-      if (!directive.syntax.argsText.includes('$')) continue;
-      for (let i = 0; i < directive.args.length; i++) {
-        const arg = directive.args[i]!;
-        if (!arg.includes('$')) continue;
-        const m = /\$([a-z_][a-z0-9_]*)/.exec(arg);
-        if (!m) continue;
-        const apache = apacheFor(m[1]!);
-        if (apache === null) continue;
-        context.report({
-          message: `$${m[1]} is an nginx variable; Apache does not expand it and sends the literal text "$${m[1]}"`,
-          span: argSpan(directive, i),
-          hint: apache.startsWith('nothing') ? `Apache: ${apache}` : `use ${apache} (in Header/RequestHeader: "expr=${apache}")`,
-        });
-        break;
+    for (const g of context.directiveGroups) {
+      for (let n = 0; n < g.nodes.length; n++) {
+        const directive = g.nodes[n]!;
+        // The written text holds a `$` whenever the words do (a `${VAR}` that expanded to one included).
+        if (!directive.syntax.argsText.includes('$')) continue;
+        for (let i = 0; i < directive.args.length; i++) {
+          const arg = directive.args[i]!;
+          if (!arg.includes('$')) continue;
+          const m = /\$([a-z_][a-z0-9_]*)/.exec(arg);
+          if (!m) continue;
+          const apache = apacheFor(m[1]!);
+          if (apache === null) continue;
+          context.report({
+            message: `$${m[1]} is an nginx variable; Apache does not expand it and sends the literal text "$${m[1]}"`,
+            span: argSpan(directive, i),
+            hint: apache.startsWith('nothing') ? `Apache: ${apache}` : `use ${apache} (in Header/RequestHeader: "expr=${apache}")`,
+          });
+          break;
+        }
       }
     }
   },

@@ -100,8 +100,8 @@ export const proxyParamInvalid = defineRule(
       const name = named ? first : (proxy?.args[0] ?? '');
       checkWords('ProxySet', directive, named ? 1 : 0, name, false);
     }
-    for (const { section } of context.sections) {
-      if (!(sameName(section.name, 'Proxy') || sameName(section.name, 'ProxyMatch')) || section.args.length < 2) continue;
+    for (const { section } of [...context.sectionsByName('Proxy'), ...context.sectionsByName('ProxyMatch')]) {
+      if (section.args.length < 2) continue;
       checkWords(sameName(section.name, 'Proxy') ? 'Proxy' : 'ProxyMatch', section, 1, section.args[0]!, false);
     }
   },

@@ -14,6 +14,9 @@ import { argSpan, collapseSlashes, coveringPrefixes, prefixCovers } from '../pat
 import { sameServer } from '../scope.js';
 import { defineRule } from './define.js';
 
+/** Lists this short are scanned rather than indexed. */
+const SMALL = 32;
+
 function describe(p: PassRule): string {
   return p.location ? `<${p.location.name} ${p.path}> ProxyPass ${p.target}` : `ProxyPass ${p.path} ${p.target}`;
 }
@@ -32,28 +35,39 @@ export const proxyPassShadowed = defineRule(
       vhost === null ? mainRules : index.scoped(vhost).passes.filter((p) => !p.regex && !p.pathInLocation && p.location === null);
     interface Scope {
       readonly list: PassRule[];
-      /** Collapsed path → the first index in `list` with that path. */
-      readonly first: Map<string, number>;
-      readonly indexOf: Map<PassRule, number>;
+      /** Collapsed path → the first index in `list` with that path (null for a short list, which is scanned). */
+      readonly first: Map<string, number> | null;
+      readonly indexOf: Map<PassRule, number> | null;
     }
     const cache = new Map<ResolvedSection | null, Scope>();
     const scope = (vhost: ResolvedSection | null): Scope => {
       let sc = cache.get(vhost);
       if (!sc) {
         const list = listFor(vhost);
-        const first = new Map<string, number>();
-        const indexOf = new Map<PassRule, number>();
-        list.forEach((p, i) => {
-          const k = collapseSlashes(p.path);
-          if (!first.has(k)) first.set(k, i);
-          indexOf.set(p, i);
-        });
-        cache.set(vhost, (sc = { list, first, indexOf }));
+        // A virtual host has a handful of rules: those are scanned (no maps for each of 20,000 vhosts).
+        if (list.length <= SMALL) sc = { list, first: null, indexOf: null };
+        else {
+          const first = new Map<string, number>();
+          const indexOf = new Map<PassRule, number>();
+          list.forEach((p, i) => {
+            const k = collapseSlashes(p.path);
+            if (!first.has(k)) first.set(k, i);
+            indexOf.set(p, i);
+          });
+          sc = { list, first, indexOf };
+        }
+        cache.set(vhost, sc);
       }
       return sc;
     };
+    const positionIn = (sc: Scope, p: PassRule): number => (sc.indexOf ? sc.indexOf.get(p)! : sc.list.indexOf(p));
     /** The first entry before position `before` whose prefix covers `path` (what httpd's in-order scan finds). */
     const firstCovering = (sc: Scope, path: string, before: number): PassRule | undefined => {
+      if (sc.first === null) {
+        const covering = coveringPrefixes(path);
+        for (let i = 0; i < sc.list.length && i < before; i++) if (covering.includes(collapseSlashes(sc.list[i]!.path))) return sc.list[i];
+        return undefined;
+      }
       let best = -1;
       for (const k of coveringPrefixes(path)) {
         const i = sc.first.get(k);
@@ -76,7 +90,7 @@ export const proxyPassShadowed = defineRule(
         continue;
       }
       const sc = scope(later.vhost);
-      const earlier = firstCovering(sc, later.path, sc.indexOf.get(later)!);
+      const earlier = firstCovering(sc, later.path, positionIn(sc, later));
       if (!earlier) continue;
       const where = formatLocation(earlier.directive.span, later.directive.span.file);
       if (later.exclusion && !earlier.exclusion) {

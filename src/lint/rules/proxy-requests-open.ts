@@ -3,7 +3,7 @@
  * it (mod_proxy's own manual: "Do not enable proxying with ProxyRequests until you have secured your server. Open
  * proxy servers are dangerous"). A reverse proxy needs ProxyRequests Off (the default) — ProxyPass works without it.
  */
-import { nameKey, sameName } from '../../syntax/names.js';
+import { nameKey } from '../../syntax/names.js';
 import { sameServer } from '../scope.js';
 import { restrictsAccess } from './access.js';
 import { defineRule } from './define.js';
@@ -11,11 +11,12 @@ import { defineRule } from './define.js';
 export const proxyRequestsOpen = defineRule(
   { id: 'proxy-requests-open', description: 'ProxyRequests On without access control: an open forward proxy', severity: 'warning' },
   (context) => {
-    const guards = context.sections.filter(
-      ({ section }) => (sameName(section.name, 'Proxy') || sameName(section.name, 'ProxyMatch')) && !/^balancer:/i.test(section.args[0] ?? '') && restrictsAccess(section.children),
+    const open = context.byName('ProxyRequests').filter(({ directive }) => nameKey(directive.args[0] ?? '') === 'on');
+    if (open.length === 0) return;
+    const guards = [...context.sectionsByName('Proxy'), ...context.sectionsByName('ProxyMatch')].filter(
+      ({ section }) => !/^balancer:/i.test(section.args[0] ?? '') && restrictsAccess(section.children),
     );
-    for (const { directive, ctx } of context.byName('ProxyRequests')) {
-      if (nameKey(directive.args[0] ?? '') !== 'on') continue;
+    for (const { directive, ctx } of open) {
       const vhost = context.virtualHostOf(ctx);
       if (guards.some((g) => sameServer(context.virtualHostOf(g.ctx), vhost))) continue;
       context.report({

@@ -12,10 +12,10 @@ export const sslCertificateMissing = defineRule(
   { id: 'ssl-certificate-missing', description: 'SSLEngine on with no SSLCertificateFile: Apache does not start', severity: 'error' },
   (context) => {
     const withCert = new Set<ResolvedSection | null>();
-    for (const { ctx } of context.byName('SSLCertificateFile')) withCert.add(context.virtualHostOf(ctx));
     // mod_md supplies certificates for the names of an <MDomain>/MDomain; leave those servers alone.
-    const managed = context.byName('MDomain').length > 0 || context.sections.some(({ section }) => nameKey(section.name) === 'mdomain');
+    const managed = context.byName('MDomain').length > 0 || context.sectionsByName('MDomain').length > 0;
     if (managed) return;
+    for (const { ctx } of context.byName('SSLCertificateFile')) withCert.add(context.virtualHostOf(ctx));
     for (const { directive, ctx } of context.byName('SSLEngine')) {
       if (nameKey(directive.args[0] ?? '') !== 'on') continue;
       const vhost = context.virtualHostOf(ctx);

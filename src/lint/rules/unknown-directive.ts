@@ -56,7 +56,6 @@ export const unknownDirective = defineRule(
     const seen = (node: ResolvedDirective | ResolvedSection, section: boolean): void => {
       const name = node.name;
       const lookupName = section ? `<${name}>` : name;
-      if (directiveInfo(name, section)) return;
       const bare = name.replace(/;$/, '');
       const nginx = Object.hasOwn(NGINX, nameKey(bare)) ? NGINX[nameKey(bare)] : undefined;
       if (nginx !== undefined || name.endsWith(';')) {
@@ -90,7 +89,8 @@ export const unknownDirective = defineRule(
     };
     // Modules a LoadModule line loads that the registry does not know (third-party .so files).
     const foreignModules = [...context.modules].filter((m) => moduleByName(m) === undefined);
-    for (const { directive } of context.directives) seen(directive, false);
-    for (const { section } of context.sections) seen(section, true);
+    // The registry answers by name: one lookup per spelling, and only the lines of unknown names are looked at.
+    for (const g of context.directiveGroups) if (!directiveInfo(g.name, false)) for (const n of g.nodes) seen(n, false);
+    for (const g of context.sectionGroups) if (!directiveInfo(g.name, true)) for (const n of g.nodes) seen(n, true);
   },
 );

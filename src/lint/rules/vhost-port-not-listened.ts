@@ -4,7 +4,7 @@
  * tree was read: a lone file's Listen lines live in ports.conf, which apx did not see.
  */
 import type { Span } from '../../diagnostic.js';
-import { nameKey, sameName } from '../../syntax/names.js';
+import { nameKey } from '../../syntax/names.js';
 import { argSpan } from '../paths.js';
 import { defineRule } from './define.js';
 
@@ -26,8 +26,7 @@ export const vhostPortNotListened = defineRule(
       const port = /(\d+)$/.exec(directive.args[0])?.[1];
       if (port !== undefined && !ports.has(port)) ports.set(port, directive.span);
     }
-    for (const { section } of context.sections) {
-      if (!sameName(section.name, 'VirtualHost')) continue;
+    for (const { section } of context.sectionsByName('VirtualHost')) {
       section.args.forEach((address, i) => {
         if (nameKey(address) === '_default_' || !address.includes(':')) return;
         const port = addressPort(address);
