@@ -11,7 +11,7 @@
  * Every token sequence the lexer can produce is a sentence of this grammar, so parsing never fails:
  * everything httpd refuses is diagnosed on the tree, and one run reports all of it.
  */
-import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, type CstNode, type IToken } from './chevrotain.js';
 import { allTokens, ArgWord, Bom, CloseTag, Comment, NameWord, Newline, OpenTag, tokenize } from './tokens.js';
 
 export class ApacheConfigParser extends CstParser {

@@ -14,7 +14,7 @@
  * The tokens below work on the raw text, so each one treats `\`-newline as a zero-width joint wherever it
  * appears. Positions are offsets only; src/syntax maps them to lines and columns (httpd counts lines by \n).
  */
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
 
 /** `\` + newline: the joint between physical lines of one logical line. */
 const CONT = String.raw`\\\r?\n`;

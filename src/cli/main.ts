@@ -64,7 +64,9 @@ export async function main(argv: readonly string[], io: Streams = processStreams
     usageFailure = err.message;
   }
   if (usageFailure !== undefined) {
-    io.stderr.write(`apx: ${usageFailure}\nRun 'apx --help' for usage.\n`);
+    // Point at the help of the command the user was typing, when there is one.
+    const sub = commands.map((c) => c.command.split(' ')[0]!).find((name) => name === argv[0]);
+    io.stderr.write(`apx: ${usageFailure}\nRun 'apx ${sub !== undefined ? `${sub} ` : ''}--help' for usage.\n`);
     return 2;
   }
   return exitCode;
