@@ -18,5 +18,5 @@ export { compile, validateModel, readModelJson, readModelValue, redactSecrets, M
 export { MODEL_FORMAT, MODEL_VERSION } from './model/types.js';
 export { buildConfig } from './build/index.js';
 export { traverse } from './syntax/traverse.js';
-export { startProxy, ListenError, StartupError, registerLbMethod, lbMethodNames, type ServeOptions, type ListenOverride, type RunningProxy, type BoundAddress, type LbMethod } from './runtime/index.js';
+export { startProxy, ListenError, StartupError, registerLbMethod, lbMethodNames, type ReloadableProxy, type ServeOptions, type ListenOverride, type RunningProxy, type BoundAddress, type LbMethod } from './runtime/index.js';
 export { lint, RULES, ruleById, FORMATTERS, formatterNames, shouldColor, sourcesOf, INTERNAL_ERROR_CODE, type LintOptions, type LintResult, type RuleSetting, type Rule, type RuleMeta, type RuleContext, type RuleSeverity, type Problem, type FormatterName, type FormatOptions } from './lint/index.js';

@@ -12,6 +12,7 @@ import type {
   LocationHandler,
   ProxyModel,
   ReverseRule,
+  RewriteRule,
   Route,
   Server,
   Timeouts,
@@ -228,8 +229,28 @@ function emitServer(out: string[], s: Server, main: Server | null, model: ProxyM
   for (const op of skip(s.headers.request, main?.headers.request)) out.push(indent + headerLine('RequestHeader', op));
   for (const op of skip(s.headers.response, main?.headers.response)) out.push(indent + headerLine('Header', op));
   emitHandlers(out, s.handlers.slice(main?.handlers.length ?? 0), indent);
+  if (s.limits) {
+    if (differs((x) => x.limits?.requestLine, 8190)) out.push(indent + line('LimitRequestLine', s.limits.requestLine));
+    if (differs((x) => x.limits?.fieldSize, 8190)) out.push(indent + line('LimitRequestFieldSize', s.limits.fieldSize));
+    if (differs((x) => x.limits?.fields, 100)) out.push(indent + line('LimitRequestFields', s.limits.fields));
+  }
+  emitRewrites(out, s.rewrites ?? [], indent);
   emitRoutes(out, s, indent, (r) => !r.origin.inherited);
   emitReverse(out, s, indent, main ? s.reverse.filter((r) => !main.reverse.some((m) => same(m, r))) : s.reverse);
+}
+
+/** mod_rewrite's [P] subset (src/model/rewrite.ts): the engine, each rule's conditions, the rule. */
+function emitRewrites(out: string[], rules: readonly RewriteRule[], indent: string): void {
+  if (rules.length === 0) return;
+  out.push(indent + 'RewriteEngine On');
+  for (const r of rules) {
+    for (const c of r.conditions) {
+      const flags = [c.nocase ? 'NC' : null, c.ornext ? 'OR' : null].filter((f): f is string => f !== null);
+      out.push(indent + line('RewriteCond', c.testString, (c.negate ? '!' : '') + c.pattern, ...(flags.length ? [`[${flags.join(',')}]`] : [])));
+    }
+    const flags = ['P', ...(r.flags.nocase ? ['NC'] : [])];
+    out.push(indent + line('RewriteRule', (r.negate ? '!' : '') + r.pattern, r.substitution, `[${flags.join(',')}]`));
+  }
 }
 
 function emitVhost(out: string[], v: VirtualHost, model: ProxyModel): void {

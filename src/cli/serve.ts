@@ -18,7 +18,8 @@ import { directives as directivesOf, sections as sectionsOf } from '../config/wa
 import { lint } from '../lint/index.js';
 import { compile, readModelJson } from '../model/index.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
-import { startProxy, ListenError, type BoundAddress, type ListenOverride, type RunningProxy, type ServeOptions } from '../runtime/index.js';
+import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
+import { workerExecArgv } from '../runtime/cluster.js';
 import { a2enmodHint, lookupDirective, modulesForBalancer, modulesForProxyUrl, modulesNeededFor, type ModuleRequirement } from '../directives/index.js';
 import { readInput, STDIN_ARG, STDIN_NAME, type Streams, UsageError } from './io.js';
 import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.js';
@@ -270,13 +271,43 @@ export interface RunModelOptions extends ServeOptions {
   readonly listenHint: string;
   /** Called once the proxy listens (the demo prints its backends here). */
   readonly onStarted?: (proxy: RunningProxy) => void;
+  /**
+   * SIGHUP: read the config again (printing its diagnostics); null when it has errors. Without it SIGHUP is not
+   * handled here.
+   */
+  readonly reread?: () => Promise<ProxyModel | null>;
+}
+
+/**
+ * SIGHUP (httpd's graceful restart): re-read the config and reload the running proxy; on any error the running
+ * config stays and the errors are logged. Reloads run one at a time; a SIGHUP during one is taken after it.
+ */
+function onHangup(proxy: ReloadableProxy, reread: () => Promise<ProxyModel | null>, io: Streams): () => void {
+  let chain: Promise<void> = Promise.resolve();
+  const reload = async (): Promise<void> => {
+    io.stderr.write('apx: SIGHUP: re-reading the config\n');
+    try {
+      const next = await reread();
+      if (next === null) return void io.stderr.write('apx: SIGHUP: the config has errors (above); still serving the previous one\n');
+      await proxy.reload(next);
+      io.stderr.write('apx: SIGHUP: reloaded; new connections use the new config, open requests finish on the old one\n');
+    } catch (err) {
+      const hint = err instanceof StartupError && err.hint ? ` (${err.hint})` : '';
+      io.stderr.write(`apx: SIGHUP: ${err instanceof Error ? err.message : String(err)}${hint}; still serving the previous config\n`);
+    }
+  };
+  const handler = (): void => {
+    chain = chain.then(reload);
+  };
+  process.on('SIGHUP', handler);
+  return () => process.removeListener('SIGHUP', handler);
 }
 
 /** Start the proxy, print where it listens, wait for SIGTERM/SIGINT (or io.signal), close gracefully. */
 export async function runModel(model: ProxyModel, options: RunModelOptions, io: ServeStreams): Promise<number> {
   const stop = waitForStop(io.signal, io);
   try {
-    let proxy: RunningProxy;
+    let proxy: ReloadableProxy;
     try {
       proxy = await startProxy(model, options);
     } catch (err) {
@@ -288,7 +319,9 @@ export async function runModel(model: ProxyModel, options: RunModelOptions, io: 
     }
     for (const a of proxy.addresses) io.stdout.write(`${options.banner} on ${a.url.endsWith('/') ? a.url : `${a.url}/`} ${describeAddress(model, a)}\n`);
     options.onStarted?.(proxy);
+    const unhook = options.reread ? onHangup(proxy, options.reread, io) : () => {};
     const how = await stop.promise;
+    unhook();
     if (how !== 'abort') io.stderr.write(`apx: ${how}: finishing open requests, then exiting\n`);
     await proxy.close();
     return 0;
@@ -383,7 +416,8 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
   // The kernel spreads connections over the workers' accept() calls: no hop through the primary per connection.
   // Node's own knob, NODE_CLUSTER_SCHED_POLICY=rr|none, still decides when it is set.
   if (process.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ silent: false });
+  // Workers get a heap sized for many idle keep-alive connections (src/runtime/cluster.ts).
+  cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS']) });
   const job: ToWorker = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget };
   const live = new Set<ClusterWorker>();
   let stopping = false;
@@ -509,8 +543,19 @@ async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
   const target = args['access-log'] === STDIN_ARG ? '-' : args['access-log'];
   if (workers > 1) return runClustered(prepared.model, { ...options, accessLogTarget: target ?? null }, workers, io);
   const accessLog = accessLogStream(target, io);
+  // SIGHUP re-reads the file (standard input cannot be read twice).
+  const reread =
+    input.file === STDIN_NAME
+      ? undefined
+      : async (): Promise<ProxyModel | null> => {
+          const again = await readInput(args.file, io.stdin);
+          const next = looksLikeJson(again.file, again.text) ? prepareModelJson(again.file, again.text, io) : prepareConfig(again.file, again.text, args, io);
+          if (!next.ok) return null;
+          checkListenOverrides(listen, next.model);
+          return next.model;
+        };
   try {
-    return await runModel(prepared.model, { ...options, ...(accessLog !== undefined ? { accessLog } : {}) }, io);
+    return await runModel(prepared.model, { ...options, ...(accessLog !== undefined ? { accessLog } : {}), ...(reread ? { reread } : {}) }, io);
   } finally {
     if (accessLog && accessLog !== io.stdout) accessLog.end();
   }

@@ -13,6 +13,7 @@ import { addMember, proxySectionUrl, proxySet } from './balancer-defs.js';
 import { classify } from './classify.js';
 import { newCollector, toSourceSpan, type BalancerDraft } from './context.js';
 import { parseHeaderOp } from './headers.js';
+import { parseRewriteCond, parseRewriteRule } from './rewrite.js';
 import { addPass, addReverse, locationOf } from './proxy-pass.js';
 import { newScope, type ServerScope } from './scope.js';
 import type { Listener, SourceSpan, Unsupported } from './types.js';
@@ -46,6 +47,8 @@ export function collect(loaded: LoadResult): Collected {
   const modules = loaded.modules.names;
   /** Require lines per <Location>, attached to a handler or reported unsupported at the end. */
   const locationRequires = new Map<ResolvedSection, ResolvedDirective[]>();
+  /** Servers whose pending RewriteConds include one apx cannot run. */
+  const rewritePoisoned = new Set<ServerScope>();
 
   const error = c.error;
   /** Reading order of every directive, so `unsupported` lists them as the config does. */
@@ -186,6 +189,40 @@ export function collect(loaded: LoadResult): Collected {
       case 'sslproxycheckpeername':
         scope.tls.proxyCheckPeerName = isOn(a[0]);
         return true;
+      case 'limitrequestline':
+      case 'limitrequestfieldsize':
+      case 'limitrequestfields': {
+        // core.c set_limit_req_*: atoi(), a negative value is refused.
+        const key = nameKey(d.name) === 'limitrequestline' ? 'requestLine' : nameKey(d.name) === 'limitrequestfieldsize' ? 'fieldSize' : 'fields';
+        const n = cAtoi(a[0] ?? '');
+        if (n < 0) error(d, 'model/invalid-value', `${d.name} "${a[0] ?? ''}" must be a non-negative integer`, `${d.name} ${key === 'fields' ? 100 : 8190}`);
+        else scope.limits[key] = n;
+        return true;
+      }
+      case 'rewriteengine':
+        scope.rewriteEngine = isOn(a[0]);
+        return true;
+      case 'rewritecond': {
+        const r = parseRewriteCond(a, toSourceSpan(d.span));
+        if (!r.ok) {
+          skip(d, 'unsupported', r.reason);
+          // The rule these conditions guard cannot be run faithfully either.
+          rewritePoisoned.add(scope);
+        } else scope.rewriteConds.push(r.value);
+        return true;
+      }
+      case 'rewriterule': {
+        const conds = scope.rewriteConds;
+        scope.rewriteConds = [];
+        if (rewritePoisoned.delete(scope)) {
+          skip(d, 'unsupported', 'one of its RewriteConds is outside the subset apx runs');
+          return true;
+        }
+        const r = parseRewriteRule(a, conds, toSourceSpan(d.span));
+        if (!r.ok) skip(d, 'unsupported', r.reason);
+        else scope.rewriteRules.push(r.value);
+        return true;
+      }
       default:
         return false;
     }

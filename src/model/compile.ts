@@ -245,6 +245,14 @@ function buildServer(c: Collected, scope: ServerScope, main: ServerScope | null,
       logLevel: scope.logLevel ?? m?.logLevel ?? 'warn',
       access,
     },
+    // mod_rewrite: a server's rules run only with its own RewriteEngine On; vhosts inherit none by default.
+    rewrites: scope.rewriteEngine ? scope.rewriteRules : [],
+    // core.c merge_core_server_configs: a vhost keeps the main server's limits unless it sets its own.
+    limits: {
+      requestLine: scope.limits.requestLine ?? m?.limits.requestLine ?? 8190,
+      fieldSize: scope.limits.fieldSize ?? m?.limits.fieldSize ?? 8190,
+      fields: scope.limits.fields ?? m?.limits.fields ?? 100,
+    },
     span: scope.section ? { file: scope.section.span.file, line: scope.section.span.line, column: scope.section.span.column, endLine: scope.section.span.endLine, endColumn: scope.section.span.endColumn } : null,
   };
 }

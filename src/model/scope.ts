@@ -9,6 +9,8 @@ import type { ParamTable } from './workers.js';
 import type {
   HeaderOp,
   ReverseRule,
+  RewriteCondition,
+  RewriteRule,
   RouteFlags,
   RouteMatch,
   SourceSpan,
@@ -85,6 +87,13 @@ export interface ServerScope {
   /** The last LogFormat without a nickname: what TransferLog uses. */
   defaultLogFormat: string | null;
   workers: WorkerDef[];
+  /** `RewriteEngine`: null when not written (off). */
+  rewriteEngine: boolean | null;
+  rewriteRules: RewriteRule[];
+  /** RewriteCond lines waiting for their RewriteRule. */
+  rewriteConds: RewriteCondition[];
+  /** LimitRequestLine / LimitRequestFieldSize / LimitRequestFields when set here. */
+  limits: { requestLine: number | null; fieldSize: number | null; fields: number | null };
 }
 
 export function newScope(section: ResolvedSection | null, addresses: readonly VirtualHostAddress[]): ServerScope {
@@ -115,5 +124,9 @@ export function newScope(section: ResolvedSection | null, addresses: readonly Vi
     logFormats: new Map(),
     defaultLogFormat: null,
     workers: [],
+    rewriteEngine: null,
+    rewriteRules: [],
+    rewriteConds: [],
+    limits: { requestLine: null, fieldSize: null, fields: null },
   };
 }

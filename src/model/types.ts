@@ -84,6 +84,49 @@ export interface Server {
   /** `<Location>` handlers apx can serve itself: balancer-manager, server-status. */
   handlers: LocationHandler[];
   logs: Logs;
+  /**
+   * This server's own `RewriteRule`s when its `RewriteEngine` is On (empty otherwise): the [P] subset apx runs,
+   * in config order, before ProxyPass (mod_rewrite's translate-name hook runs first). Not inherited by vhosts,
+   * as mod_rewrite without `RewriteOptions Inherit`. Additive.
+   */
+  rewrites: RewriteRule[];
+  /** `LimitRequestLine`/`LimitRequestFieldSize`/`LimitRequestFields`, httpd's defaults made explicit. Additive. */
+  limits: RequestLimits;
+  span: SourceSpan | null;
+}
+
+/** core.c's request-head limits (inherited by vhosts unless set there). */
+export interface RequestLimits {
+  /** `LimitRequestLine`, default 8190 bytes. */
+  requestLine: number;
+  /** `LimitRequestFieldSize`, default 8190 bytes. */
+  fieldSize: number;
+  /** `LimitRequestFields`, default 100; 0 = unlimited. */
+  fields: number;
+}
+
+export interface RewriteRule {
+  /** The regex, without a leading `!`. */
+  pattern: string;
+  negate: boolean;
+  /** As written: `$N`, `%N` and `%{VAR}` are expanded per request. */
+  substitution: string;
+  /** [P] is always set (the subset apx runs); [P] implies [L]. */
+  flags: { proxy: boolean; last: boolean; nocase: boolean };
+  /** The RewriteCond lines written before it, in order. */
+  conditions: RewriteCondition[];
+  span: SourceSpan | null;
+}
+
+export interface RewriteCondition {
+  /** `%{HTTP:Upgrade}`, `%{REQUEST_URI}` … as written. */
+  testString: string;
+  /** The regex, without a leading `!`. */
+  pattern: string;
+  negate: boolean;
+  nocase: boolean;
+  /** [OR]: this condition or the next. */
+  ornext: boolean;
   span: SourceSpan | null;
 }
 

@@ -87,5 +87,12 @@ export function readModelValue(value: unknown): ModelJsonResult {
     if (doc['version'] !== MODEL_VERSION) return { errors: [{ path: '/version', message: `apx reads model version ${MODEL_VERSION}, this is version ${JSON.stringify(doc['version'] ?? null)}` }] };
   }
   const r = validateModel(value);
-  return r.valid ? { model: r.model } : { errors: r.errors };
+  if (!r.valid) return { errors: r.errors };
+  // `rewrites` came after version 1 was published: a model written before it has none.
+  // So did `limits` (httpd's defaults).
+  for (const s of [r.model.mainServer, ...r.model.virtualHosts]) {
+    (s as { rewrites?: unknown }).rewrites ??= [];
+    (s as { limits?: unknown }).limits ??= { requestLine: 8190, fieldSize: 8190, fields: 100 };
+  }
+  return { model: r.model };
 }

@@ -24,7 +24,7 @@ export type BackendUrl =
       readonly name: string;
       /** Encoded path, appended to the chosen member's URL (mod_proxy_balancer.c rewrite_url: no slash trimming). */
       readonly path: string;
-      /** The query to send (null: none, or `noquery`). */
+      /** The client's query, sent on (null: none). */
       readonly query: string | null;
     }
   /** httpd refuses: status and the Reason text of its Proxy Error page. */
@@ -39,10 +39,13 @@ export function defaultPort(scheme: string): number | null {
 /** Schemes apx forwards; others are httpd's "No protocol handler was valid" 500 (fcgi, ajp… are not built in). */
 const FORWARDED = new Set(['http', 'https', 'ws', 'wss']);
 
+/**
+ * No `noquery` here: in httpd that flag only sets the "proxy-noquery" note, which mod_proxy_fcgi reads to keep the
+ * query out of SCRIPT_FILENAME. proxy_http_canon and the balancer's canon append r->args regardless, so an http(s)://
+ * or balancer:// backend gets the query (checked on 2.4.71: `/nq/x?secret=1` arrives as `/nq/x?secret=1`).
+ */
 export interface ResolveOptions {
-  /** `noquery`: drop the client's query. */
-  readonly noquery: boolean;
-  /** The client's query (without `?`), null when none. */
+  /** The client's query (without `?`), null when none: always sent on. */
   readonly query: string | null;
   /** The path part is the client's raw path (nocanon): do not re-encode it. */
   readonly raw: boolean;
@@ -64,7 +67,7 @@ export function resolveBackendUrl(url: string, opts: ResolveOptions): BackendUrl
   const netloc = m[2]!;
   const rest = (m[3] ?? '/').slice(1);
   const encoded = opts.raw ? rest : encodePath(rest, opts.keepEncodedSlashes);
-  const query = opts.query !== null && !opts.noquery ? opts.query : null;
+  const query = opts.query;
   const path = `/${encoded}${query !== null ? `?${query}` : ''}`;
   if (scheme === 'balancer') return { kind: 'balancer', name: netloc.toLowerCase(), path: `/${encoded}`, query };
   if (!FORWARDED.has(scheme)) {

@@ -9,10 +9,12 @@ import type HttpProxy from 'http-proxy';
 import type { HeaderOp, ProxyModel, Server, VirtualHost, WorkerParams } from '../model/types.js';
 import { BalancerRuntime } from './balancer.js';
 import type { BalancerManager } from './manager/index.js';
+import type { ServerStatus } from './status/index.js';
 import { applicableOps } from './headers.js';
 import { accessSinks, type AccessSink, type ErrorLog } from './logs.js';
 import { buildReverseTable, type ReverseTable } from './reverse.js';
 import { RouteTable } from './routes.js';
+import { RewriteEngine } from './rewrite/index.js';
 import { Worker } from './worker.js';
 
 export interface Shared {
@@ -28,6 +30,8 @@ export interface Shared {
   closing: boolean;
   /** `SetHandler balancer-manager` (src/runtime/manager); null when no balancer is defined. */
   manager?: BalancerManager | null;
+  /** `SetHandler server-status` (src/runtime/status); absent when no <Location> asks for it. */
+  status?: ServerStatus | null;
 }
 
 /** Default worker parameters for a target the model gave none for (httpd's defaults, mod_proxy.c). */
@@ -81,6 +85,9 @@ export class ServerRuntime {
   readonly port: number | null;
   private readonly names: readonly string[];
   private readonly aliases: readonly RegExp[];
+  /** `RewriteEngine On` with [P] rules (src/runtime/rewrite); null when the server has none. */
+  readonly rewrite: RewriteEngine | null;
+  private readonly workerPool: Map<string, Worker>;
 
   constructor(
     readonly server: Server | VirtualHost,
@@ -95,6 +102,8 @@ export class ServerRuntime {
     this.names = server.serverName ? [this.name.toLowerCase()] : [];
     this.aliases = server.serverAliases.map(wildcard);
     this.routes = new RouteTable(server.routes);
+    this.rewrite = server.rewrites?.length ? new RewriteEngine(server.rewrites) : null;
+    this.workerPool = workers;
     this.reverse = buildReverseTable(server.reverse);
     const req = applicableOps(server.headers.request);
     const res = applicableOps(server.headers.response);
@@ -120,6 +129,21 @@ export class ServerRuntime {
       }
       return w;
     });
+  }
+
+  /**
+   * The worker a RewriteRule [P] URL uses: mod_proxy's ap_proxy_get_worker finds a ProxyPass worker whose URL
+   * prefixes it, else the default reverse-proxy worker; apx keeps one per scheme://host:port with this server's
+   * defaults (pooled in the shared map, so close() ends its connections).
+   */
+  rewriteWorker(scheme: string, origin: string): Worker {
+    const key = `rewrite:${scheme}://${origin}`.toLowerCase();
+    let w = this.workerPool.get(key);
+    if (!w) {
+      w = new Worker(`${scheme}://${origin}`, scheme, defaultWorkerParams(this.server), this.server.tls);
+      this.workerPool.set(key, w);
+    }
+    return w;
   }
 
   /** ServerName / ServerAlias match for name-based virtual hosting (vhost.c matches_aliases). */

@@ -29,7 +29,9 @@ import { canUpgrade, tunnel } from './upgrade.js';
 import type { Duplex } from 'node:stream';
 import type { Worker } from './worker.js';
 import type { LocationHandler } from '../model/types.js';
-import { locationMatches } from './manager/index.js';
+import { locationMatches, type AccessPolicy } from './manager/index.js';
+import { checkRequestHead, DEFAULT_LIMITS } from './limits.js';
+import { REWRITE_ROUTE_INDEX, rewriteRoute, type RewriteInput } from './rewrite/route.js';
 
 export interface ListenerContext {
   /** The vhosts answering on this socket, in config order (the first is the default). */
@@ -125,7 +127,19 @@ export class RequestHandler {
     res.once('close', () =>
       this.logAccess(req, { status: res.statusCode, connection: !res.writableFinished ? 'X' : res.shouldKeepAlive ? '+' : '-' }, lctx, state, localIp),
     );
+    const board = this.shared.status?.board;
+    if (board) {
+      board.begin(sr.label, sr.name);
+      res.once('close', () => board.end(sr.label, sr.name, state.bodyBytes, Number(process.hrtime.bigint() - state.startHr) / 1e6));
+    }
     if (this.shared.closing) res.shouldKeepAlive = false;
+    // protocol.c/vhost.c: request-line, header and Host limits, before any handler (src/runtime/limits.ts).
+    // httpd reads the head with the limits of the connection's default server for its address, before Host picks a vhost.
+    const refused = checkRequestHead({ method: req.method ?? 'GET', url: rawUrl, httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, selectServer(lctx, null, localIp).server.limits ?? DEFAULT_LIMITS);
+    if (refused) {
+      this.shared.errorLog.log({ module: 'core', level: 'error', client: clientLabel(req), message: refused.log });
+      return this.sendError(req, res, state, refused.status, {});
+    }
     try {
       void this.route(req, res, lctx, state, clientHeaders).catch((err: unknown) => this.internalError(req, res, state, err));
     } catch (err) {
@@ -141,23 +155,29 @@ export class RequestHandler {
     const clientHeaders = pairsFromRaw(req.rawHeaders);
     const requested = getHeader(clientHeaders, 'upgrade') ?? '';
     if (req.method !== 'GET' || requested.trim().toLowerCase() !== 'websocket') return false;
+    // A head httpd would refuse is answered by handle() with its status, never tunnelled.
+    const limits = selectServer(lctx, null, stripV4Mapped(req.socket.localAddress)).server.limits ?? DEFAULT_LIMITS;
+    if (checkRequestHead({ method: req.method, url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits)) return false;
     const rawUrl = req.url ?? '/';
     const absAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
     const clientHost = absAuthority ?? getHeader(clientHeaders, 'host') ?? null;
     const sr = selectServer(lctx, clientHost, stripV4Mapped(req.socket.localAddress));
     const parsed = parseRequestTarget(rawUrl, sr.server.allowEncodedSlashes);
     if (!parsed.ok) return false;
-    const routed = sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
+    // mod_rewrite's [P] rules run before ProxyPass (src/runtime/rewrite); a refusal is answered by handle().
+    const rewritten = sr.rewrite ? rewriteRoute(sr.rewrite, this.rewriteInput(req, lctx, sr, parsed, clientHost)) : null;
+    if (rewritten?.kind === 'forbidden') return false;
+    const routed = rewritten ? rewritten.routed : sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
     if (routed.kind !== 'proxy') return false;
     const backend = resolveBackendUrl(routed.url, {
-      query: parsed.query,
+      query: rewritten ? rewritten.query : parsed.query,
       raw: routed.rawPath,
       keepEncodedSlashes: sr.server.allowEncodedSlashes === 'nodecode',
     });
     let worker: Worker | null = null;
     let target: BackendUrl = backend;
     if (backend.kind === 'direct') {
-      worker = sr.routeWorkers[routed.index] ?? null;
+      worker = (routed.index === REWRITE_ROUTE_INDEX ? sr.rewriteWorker(backend.scheme, `${backend.hostname}:${backend.port}`) : sr.routeWorkers[routed.index]) ?? null;
     } else if (backend.kind === 'balancer') {
       const balancer = this.shared.balancers.get(backend.name);
       // Only members that may upgrade are candidates for a tunnel; otherwise serve it plainly.
@@ -260,7 +280,14 @@ export class RequestHandler {
     }
     state.path = parsed.path;
     state.query = parsed.query;
-    const routed: RouteResult = sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
+    // mod_rewrite's translate-name hook runs before mod_proxy's: a RewriteRule [P] takes the request first.
+    const rewritten = sr.rewrite ? rewriteRoute(sr.rewrite, this.rewriteInput(req, lctx, sr, parsed, state.clientHost)) : null;
+    if (rewritten?.kind === 'forbidden') {
+      this.shared.errorLog.log({ module: 'rewrite', level: 'error', client: clientLabel(req), message: rewritten.log });
+      return this.sendError(req, res, state, 403, {});
+    }
+    const routed: RouteResult = rewritten ? rewritten.routed : sr.routes.match({ path: parsed.path, rawPath: parsed.rawPath });
+    const query = rewritten ? rewritten.query : parsed.query;
     // `<Location …> SetHandler balancer-manager`: its Require lines guard the path whoever serves it (httpd's authz
     // runs before any handler), but a ProxyPass that takes the path wins over the handler — observed on httpd
     // 2.4.71, hence the manual's `ProxyPass /balancer-manager !`.
@@ -268,6 +295,12 @@ export class RequestHandler {
     if (located) {
       if (!(await this.managerAllows(req, state, located))) return this.sendError(req, res, state, 403, {});
       if (routed.kind !== 'proxy') return this.serveManager(req, res, lctx, state);
+    }
+    // `SetHandler server-status`: the same order as the manager's — Require first, and a ProxyPass wins.
+    const statusAt = this.shared.status ? sr.server.handlers.find((h) => h.handler === 'server-status' && locationMatches(h.path, parsed.path)) : undefined;
+    if (statusAt) {
+      if (!(await this.handlerAllows(req, state, this.shared.status!.policy(statusAt, `<Location ${statusAt.path}>`)))) return this.sendError(req, res, state, 403, {});
+      if (routed.kind !== 'proxy') return this.serveStatus(req, res, state);
     }
     if (routed.kind !== 'proxy') {
       // No ProxyPass takes it (or a `!` kept it local): httpd's default handler serves the DocumentRoot.
@@ -288,11 +321,11 @@ export class RequestHandler {
     }
 
     const backend: BackendUrl = resolveBackendUrl(routed.url, {
-      query: parsed.query,
+      query,
       raw: routed.rawPath,
       keepEncodedSlashes: sr.server.allowEncodedSlashes === 'nodecode',
     });
-    state.filename = `proxy:${routed.url}${parsed.query !== null ? `?${parsed.query}` : ''}`;
+    state.filename = `proxy:${routed.url}${query !== null ? `?${query}` : ''}`;
     if (backend.kind === 'error') {
       this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${backend.reason} returned by ${parsed.path}` });
       return backend.proxyError ? this.proxyError(req, res, state, backend.status, backend.reason, false) : this.sendError(req, res, state, backend.status, {});
@@ -324,7 +357,7 @@ export class RequestHandler {
     };
 
     if (backend.kind === 'direct') {
-      const worker = sr.routeWorkers[routed.index] ?? null;
+      const worker = (routed.index === REWRITE_ROUTE_INDEX ? sr.rewriteWorker(backend.scheme, `${backend.hostname}:${backend.port}`) : sr.routeWorkers[routed.index]) ?? null;
       if (!worker) return this.sendError(req, res, state, 500, {});
       worker.tryRecover(Date.now());
       if (!worker.usable) {
@@ -557,6 +590,50 @@ export class RequestHandler {
     const allowed = await policy.check({ clientIp: stripV4Mapped(req.socket.remoteAddress), localIp: stripV4Mapped(req.socket.localAddress) });
     if (!allowed) this.shared.errorLog.log({ module: 'authz_core', level: 'error', client: clientLabel(req), message: `AH01630: client denied by server configuration: ${state.path}` });
     return allowed;
+  }
+
+  /** What a RewriteCond/RewriteRule may read (%{HTTP:…}, %{REQUEST_URI}, %{SERVER_PORT} …). */
+  private rewriteInput(req: IncomingMessage, lctx: ListenerContext, sr: ServerRuntime, parsed: { path: string; rawPath: string; query: string | null }, clientHost: string | null): RewriteInput {
+    const port = this.serverPort({ clientHost, sr }, lctx, req.socket.localPort);
+    return {
+      req,
+      path: parsed.path,
+      rawPath: parsed.rawPath,
+      query: parsed.query,
+      scheme: lctx.scheme,
+      serverName: clientHost ? hostOnly(clientHost) : sr.name,
+      serverPort: port ?? (lctx.scheme === 'https' ? 443 : 80),
+      remoteAddr: stripV4Mapped(req.socket.remoteAddress),
+    };
+  }
+
+  private async handlerAllows(req: IncomingMessage, state: RequestState, policy: AccessPolicy): Promise<boolean> {
+    const allowed = await policy.check({ clientIp: stripV4Mapped(req.socket.remoteAddress), localIp: stripV4Mapped(req.socket.localAddress) });
+    if (!allowed) this.shared.errorLog.log({ module: 'authz_core', level: 'error', client: clientLabel(req), message: `AH01630: client denied by server configuration: ${state.path}` });
+    return allowed;
+  }
+
+  /** The server-status page (src/runtime/status). */
+  private serveStatus(req: IncomingMessage, res: ServerResponse, state: RequestState): void {
+    state.handler = 'server-status';
+    const out = this.shared.status!.handle({
+      method: req.method ?? 'GET',
+      query: state.query,
+      serverName: state.clientHost ? hostOnly(state.clientHost) : state.sr.name,
+      vhostName: state.sr.name,
+    });
+    if (out.status !== 200) return this.sendError(req, res, state, out.status, {}, out.headers.map(([k, v]) => [k, v]));
+    const payload = Buffer.from(out.body, 'latin1');
+    const headers: HeaderPairs = [...out.headers.map(([k, v]): [string, string] => [k, v]), ['Content-Length', String(payload.length)]];
+    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    if (this.shared.closing) headers.push(['Connection', 'close']);
+    state.responseHeaders = headers;
+    const flat: string[] = [];
+    for (const [k, v] of headers) flat.push(k, v);
+    res.writeHead(200, flat);
+    if (req.method === 'HEAD') return void res.end();
+    state.bodyBytes = payload.length;
+    res.end(payload);
   }
 
   private async serveManager(req: IncomingMessage, res: ServerResponse, lctx: ListenerContext, state: RequestState): Promise<void> {

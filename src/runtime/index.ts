@@ -11,17 +11,11 @@ import { createServer as createHttpServer, ServerResponse, type IncomingMessage,
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import httpProxy from 'http-proxy';
 import type { ProxyModel, Server } from '../model/types.js';
-import { buildBalancers, ServerRuntime, type Shared } from './context.js';
 import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
-import { RequestHandler, type ListenerContext } from './handler.js';
 import { planSockets, type PlannedSocket } from './listeners.js';
-import { ErrorLog } from './logs.js';
-import { installTunnelHook } from './upgrade.js';
-import { BalancerManager } from './manager/index.js';
-import { HealthChecker } from './hcheck/index.js';
-import type { Worker } from './worker.js';
+import { ServerStatus } from './status/index.js';
+import { Generation, samePlan } from './reload.js';
 
 export { registerLbMethod, lbMethod, lbMethodNames, BalancerRuntime, type LbMethod } from './balancer.js';
 export { compileLogFormat, type LogRecord } from './logformat.js';
@@ -56,6 +50,16 @@ export interface RunningProxy {
   readonly addresses: readonly BoundAddress[];
   /** Stop accepting, let in-flight requests finish, then resolve. */
   close(): Promise<void>;
+}
+
+/** What startProxy() returns: a RunningProxy that can also reload its config in place. */
+export interface ReloadableProxy extends RunningProxy {
+  /**
+   * Graceful reload (src/runtime/reload.ts): connections from now on use `model`; requests and WebSocket tunnels
+   * in flight finish on the old one. Rejects, leaving the running config in place, when `model` cannot be served
+   * (a route that does not compile, an unreadable certificate, listeners that moved). Additive.
+   */
+  reload(model: ProxyModel): Promise<void>;
 }
 
 /** A listen failure in the user's terms (EADDRINUSE, EACCES), with the `--listen` hint. */
@@ -106,50 +110,29 @@ function tlsOptions(servers: readonly Server[]): { cert: Buffer; key: Buffer; SN
   };
 }
 
-export async function startProxy(model: ProxyModel, options: ServeOptions = {}): Promise<RunningProxy> {
-  const errorLog = new ErrorLog(options.errorLog ?? process.stderr, model.mainServer.logs.logLevel);
-  const proxy = httpProxy.createProxyServer({});
-  // Errors reach the per-request callback; this listener only keeps a stray one from crashing the process.
-  proxy.on('error', () => {});
-  installTunnelHook(proxy);
-  const balancers = buildBalancers(model);
-  const servers: HttpServer[] = [];
-  const shared: Shared = {
-    model,
-    proxy,
-    errorLog,
-    balancers,
-    memberUrls: (name) => balancers.get(name)?.members.map((m) => m.name),
-    logFiles: new Map(),
-    tunnels: new Set(),
-    closing: false,
-  };
-  if (model.mainServer.forwardProxy || model.virtualHosts.some((v) => v.forwardProxy)) {
-    errorLog.log({ module: 'proxy', level: 'warn', message: 'ProxyRequests On is not supported: apx never acts as a forward (open) proxy; requests are routed by ProxyPass only' });
-  }
-  // mod_proxy_hcheck: probes run on unref'd timers from start-up until close().
-  const health = new HealthChecker(model, balancers, (e) =>
-    errorLog.log({
-      module: 'proxy_hcheck',
-      level: e.healthy ? 'info' : 'warn',
-      message: e.healthy ? `AH03251: balancer://${e.balancer.name} ${e.worker.name} passes its health check again (${e.detail}): back in rotation` : `AH03250: balancer://${e.balancer.name} ${e.worker.name} fails its health check (${e.detail}): out of rotation`,
-    }),
-  );
-  // SetHandler balancer-manager: one manager over every balancer (httpd: BalancerInherit On, the default).
-  const handlers = [model.mainServer, ...model.virtualHosts].flatMap((s) => s.handlers.filter((h) => h.handler === 'balancer-manager'));
-  if (handlers.length) {
-    shared.manager = new BalancerManager(balancers, model, health.active ? health : null);
-    for (const h of handlers) for (const w of shared.manager.policy(h, `<Location ${h.path}>`).warnings) errorLog.log({ module: 'authz_core', level: 'warn', message: w });
-  }
+export async function startProxy(model: ProxyModel, options: ServeOptions = {}): Promise<ReloadableProxy> {
   const plan = planSockets(model, options.listen);
-  const workers = new Map<string, Worker>();
-  const handler = new RequestHandler(shared);
-
+  const tlsNow = socketTls(model, plan);
+  const schemes = plan.map((sock, i): 'http' | 'https' => (tlsNow[i] || sock.protocol === 'https' ? 'https' : 'http'));
+  // SetHandler server-status: one board counts every request and connection (mod_status's scoreboard), across reloads.
+  let status: ServerStatus | null = wantsStatus(model) ? new ServerStatus() : null;
+  let current = Generation.build(model, plan, options, status, (i) => schemes[i]!);
+  const generations = new Set<Generation>([current]);
+  // A connection stays with the generation that served its first request (src/runtime/reload.ts).
+  const bySocket = new WeakMap<Duplex, Generation>();
+  const genOf = (socket: Duplex): Generation => {
+    let g = bySocket.get(socket);
+    if (!g) {
+      g = current;
+      bySocket.set(socket, g);
+      g.adopt(socket);
+    }
+    return g;
+  };
+  const servers: HttpServer[] = [];
   const addresses: BoundAddress[] = [];
   const shutdown = async (): Promise<void> => {
-    shared.closing = true;
-    health.stop();
-    for (const t of shared.tunnels) t.destroy();
+    for (const g of generations) g.quiesce();
     await Promise.all(
       servers.map(
         (s) =>
@@ -160,29 +143,19 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
           }),
       ),
     );
-    proxy.close();
-    for (const w of workers.values()) w.destroy();
-    for (const b of balancers.values()) b.destroy();
-    await Promise.all([...shared.logFiles.values()].map((f) => new Promise<void>((resolve) => f.end(() => resolve()))));
+    await Promise.all([...generations].map((g) => g.retire()));
   };
 
   try {
-    // Built inside the try: a route that cannot be compiled must not leave log files open.
-    const main = new ServerRuntime(model.mainServer, 'main server', shared, workers, options.accessLog);
-    const vhosts = model.virtualHosts.map((v) => new ServerRuntime(v, v.id, shared, workers, options.accessLog, model.mainServer.serverName));
-    for (const sock of plan) {
-      const candidates = sock.virtualHosts.map((i) => vhosts[i]!);
-      const tls = tlsOptions(sock.virtualHosts.map((i) => model.virtualHosts[i]!));
-      const scheme = tls || sock.protocol === 'https' ? 'https' : 'http';
-      if (scheme === 'https' && !tls) {
-        throw new StartupError(
-          `Listen ${sock.servesPorts.join(',')} https: no virtual host on it has SSLEngine on with SSLCertificateFile and SSLCertificateKeyFile`,
-          'add the certificate lines to the vhost, or drop `https` from Listen',
-        );
-      }
-      const lctx: ListenerContext = { candidates, main, scheme, servesPort: sock.servesPorts[0]! };
-      const server = createServer(tls, (req, res) => handler.handle(req, res, lctx));
-      wireServer(server, handler, lctx, shared);
+    for (const [i, sock] of plan.entries()) {
+      const tls = tlsNow[i] ?? null;
+      const scheme = schemes[i]!;
+      // SNI follows the current generation's certificates (a reload may change them).
+      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, (req, res) => {
+        const g = genOf(req.socket);
+        g.handler.handle(req, res, g.contexts[i]!);
+      });
+      wireServer(server, i, genOf, () => current);
       servers.push(server);
       const bound = await listen(server, sock);
       const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
@@ -193,12 +166,58 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
     throw err;
   }
 
-  health.start();
+  current.start();
   let closed: Promise<void> | null = null;
   return {
     addresses,
     close: () => (closed ??= shutdown()),
+    async reload(next: ProxyModel): Promise<void> {
+      if (closed) throw new StartupError('apx is stopping; the new config was not loaded', null);
+      const nextPlan = planSockets(next, options.listen);
+      if (!samePlan(plan, nextPlan)) {
+        throw new StartupError('the new config listens on other addresses or ports; a reload keeps the sockets it has', 'restart apx serve to move its listeners');
+      }
+      const nextTls = socketTls(next, nextPlan);
+      const nextSchemes = nextPlan.map((sock, i): 'http' | 'https' => (nextTls[i] || sock.protocol === 'https' ? 'https' : 'http'));
+      const moved = nextSchemes.findIndex((sc, i) => sc !== schemes[i]);
+      if (moved >= 0) {
+        throw new StartupError(`the new config turns TLS ${nextSchemes[moved] === 'https' ? 'on' : 'off'} on ${addresses[moved]?.url ?? 'a listener'}; a reload keeps each socket's protocol`, 'restart apx serve to change it');
+      }
+      status ??= wantsStatus(next) ? new ServerStatus() : null;
+      const gen = Generation.build(next, nextPlan, options, status, (i) => nextSchemes[i]!);
+      // Certificates: new handshakes use the new ones.
+      for (const [i, t] of nextTls.entries()) {
+        if (!t) continue;
+        tlsNow[i] = t;
+        (servers[i] as unknown as { setSecureContext(o: { cert: Buffer; key: Buffer }): void }).setSecureContext({ cert: t.cert, key: t.key });
+      }
+      if (status) status.board.generation++;
+      const old = current;
+      current = gen;
+      generations.add(gen);
+      gen.start();
+      old.drain();
+      void old.done.then(() => generations.delete(old));
+    },
   };
+}
+
+/** The TLS options of each planned socket (null for plain HTTP); throws when `Listen … https` has no certificate. */
+function socketTls(model: ProxyModel, plan: readonly PlannedSocket[]): (ReturnType<typeof tlsOptions>)[] {
+  return plan.map((sock) => {
+    const tls = tlsOptions(sock.virtualHosts.map((i) => model.virtualHosts[i]!));
+    if (!tls && sock.protocol === 'https') {
+      throw new StartupError(
+        `Listen ${sock.servesPorts.join(',')} https: no virtual host on it has SSLEngine on with SSLCertificateFile and SSLCertificateKeyFile`,
+        'add the certificate lines to the vhost, or drop `https` from Listen',
+      );
+    }
+    return tls;
+  });
+}
+
+function wantsStatus(model: ProxyModel): boolean {
+  return [model.mainServer, ...model.virtualHosts].some((s) => s.handlers.some((h) => h.handler === 'server-status'));
 }
 
 function createServer(
@@ -220,11 +239,15 @@ function rawError(socket: Duplex, status: number, method: string, extra: string[
   else socket.destroy();
 }
 
-function wireServer(server: HttpServer, handler: RequestHandler, lctx: ListenerContext, shared: Shared): void {
+function wireServer(server: HttpServer, index: number, genOf: (socket: Duplex) => Generation, current: () => Generation): void {
+  server.on('connection', (socket: Duplex) => {
+    const status = current().shared.status;
+    if (status) socket.once('close', status.board.connection());
+  });
   // ProxyRequests Off: CONNECT is refused as httpd's core does (405, Allow lists the methods it would take).
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => {});
-    shared.errorLog.log({ module: 'proxy', level: 'info', message: `CONNECT ${req.url} refused: apx is not a forward proxy` });
+    current().shared.errorLog.log({ module: 'proxy', level: 'info', message: `CONNECT ${req.url} refused: apx is not a forward proxy` });
     rawError(socket, 405, 'CONNECT', ['Allow: POST,OPTIONS,HEAD,GET,TRACE']);
   });
   // A WebSocket upgrade on a route that allows it is tunnelled (src/runtime/upgrade.ts). Any other Upgrade request
@@ -232,7 +255,9 @@ function wireServer(server: HttpServer, handler: RequestHandler, lctx: ListenerC
   // `upgrade=`; Node hands such requests to 'upgrade', so give them an ordinary response object.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
-    if (handler.handleUpgrade(req, socket, head, lctx)) return;
+    const g = genOf(req.socket);
+    const lctx = g.contexts[index]!;
+    if (g.handler.handleUpgrade(req, socket, head, lctx)) return;
     if (head.length) socket.unshift(head);
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
@@ -241,12 +266,13 @@ function wireServer(server: HttpServer, handler: RequestHandler, lctx: ListenerC
       res.detachSocket(socket as unknown as import('node:net').Socket);
       socket.end();
     });
-    handler.handle(req, res, lctx);
+    g.handler.handle(req, res, lctx);
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
     socket.on('error', () => {});
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 400 : err.code === 'HPE_INVALID_METHOD' ? 501 : 400;
+    // httpd 2.4.71 answers 400 to a method it cannot parse or does not know (`G(T`, `FOO`), as to other bad heads.
+    const status = 400;
     rawError(socket, status, 'GET');
   });
 }

@@ -70,10 +70,19 @@ function tzOffset(d: Date): string {
   return `${sign}${p2(Math.floor(a / 60))}${p2(a % 60)}`;
 }
 
-/** `[25/Nov/2026:12:34:59 +0000]`: the %t form (local time, as httpd). */
+let clfCache = { second: NaN, text: '' };
+
+/**
+ * `[25/Nov/2026:12:34:59 +0000]`: the %t form (local time, as httpd). Every request of one second shares the
+ * text, so it is built once per second (mod_log_config keeps a small cache of formatted times for the same reason).
+ */
 export function clfTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second === clfCache.second) return clfCache.text;
   const d = new Date(ms);
-  return `[${p2(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${tzOffset(d)}]`;
+  const text = `[${p2(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${tzOffset(d)}]`;
+  clfCache = { second, text };
+  return text;
 }
 
 /** A small strftime for %{format}t. */

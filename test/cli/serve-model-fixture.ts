@@ -40,7 +40,7 @@ export function server(over: Partial<Server> = {}): Server {
     serverName: null, serverAliases: [], documentRoot: null, routes: [], reverse: [],
     headers: { preserveHost: false, addHeaders: true, via: 'off', request: [], response: [] },
     timeouts: { timeout: 60, proxyTimeout: null }, tls: null, forwardProxy: false, allowEncodedSlashes: 'off',
-    handlers: [], logs: { errorLog: null, logLevel: null, access: [] }, span: null,
+    handlers: [], logs: { errorLog: null, logLevel: null, access: [] }, rewrites: [], limits: { requestLine: 8190, fieldSize: 8190, fields: 100 }, span: null,
     ...over,
   };
 }

@@ -35,7 +35,7 @@ describe('buildConfig: model → config text', () => {
   });
 
   it('notes the directives it does not reproduce', () => {
-    expect(buildConfig(modelOf('RewriteEngine On\nServerAdmin x@y\n'))).toContain('# 1 directive(s) apx does not model are not reproduced');
+    expect(buildConfig(modelOf('RewriteEngine On\nRewriteRule ^/old /new [R]\nServerAdmin x@y\n'))).toContain('# 1 directive(s) apx does not model are not reproduced');
   });
 
   it('is pure: the same model gives the same bytes', () => {

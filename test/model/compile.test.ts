@@ -277,14 +277,15 @@ describe('compile: reverse rules, headers, handlers, logs', () => {
 
 describe('compile: what is not modelled', () => {
   it('lists every other active directive with a category and a reason', () => {
-    const m = modelOf('ServerAdmin a@b\n<Directory /var/www>\nOptions None\nRequire all granted\n</Directory>\n' + vhost('<Location /p>\nRequire all denied\n</Location>\nRewriteEngine On\nRewriteRule ^/ws/(.*) ws://b/$1 [P]\nProxyPass / http://b/\n<Location /x>\nHeader set X 1\n</Location>'));
+    const m = modelOf('ServerAdmin a@b\n<Directory /var/www>\nOptions None\nRequire all granted\n</Directory>\n' + vhost('<Location /p>\nRequire all denied\n</Location>\nRewriteEngine On\nRewriteRule ^/ws/(.*) ws://b/$1 [P]\nRewriteRule ^/old /new [R=301]\nRewriteOptions Inherit\nProxyPass / http://b/\n<Location /x>\nHeader set X 1\n</Location>'));
     expect(m.unsupported.map((u) => [u.directive, u.category, u.reason])).toEqual([
       ['ServerAdmin', 'irrelevant', 'server identity shown to clients, not used for proxying'],
       ['Options', 'irrelevant', 'inside <Directory /var/www>: applies to files served from disk, which proxied requests never map to'],
       ['Require', 'irrelevant', 'inside <Directory /var/www>: applies to files served from disk, which proxied requests never map to'],
       ['Require', 'unsupported', 'inside <Location /p>: access control is not modelled'],
-      ['RewriteEngine', 'unsupported', 'mod_rewrite is not modelled'],
-      ['RewriteRule', 'unsupported', 'mod_rewrite is not modelled'],
+      // RewriteEngine and the [P] rule are modelled (Server.rewrites); the rest of mod_rewrite is not.
+      ['RewriteRule', 'unsupported', 'apx runs RewriteRule with [P], [L] and [NC] only, not [R=301]'],
+      ['RewriteOptions', 'unsupported', 'mod_rewrite is not modelled'],
       ['Header', 'unsupported', 'inside <Location /x>: apx does not model Header there'],
     ]);
     expect(m.unsupported.every((u) => u.span !== null && u.span.line > 0)).toBe(true);

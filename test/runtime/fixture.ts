@@ -99,6 +99,8 @@ export function server(over: Partial<Omit<Server, 'headers'>> & { headers?: Part
     allowEncodedSlashes: 'off',
     handlers: [],
     logs: { errorLog: null, logLevel: null, access: [] },
+    rewrites: [],
+    limits: { requestLine: 8190, fieldSize: 8190, fields: 100 },
     span: null,
     ...rest,
     headers: { preserveHost: false, addHeaders: true, via: 'off', request: [], response: [], ...headers },

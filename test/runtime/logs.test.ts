@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { clfTime, compileLogFormat, escapeLogItem, type LogRecord } from '../../src/runtime/logformat.js';
+import { batchedWriter } from '../../src/runtime/logs.js';
 import { request, startEchoBackend } from '../support/backends.js';
 import { accessLog, closeAll, model, route, serve, server } from './fixture.js';
 
@@ -63,6 +66,13 @@ describe('LogFormat directives', () => {
     expect(clfTime(record.start)).toMatch(/^\[25\/Nov\/2026:\d\d:\d\d:59 [+-]\d{4}\]$/);
   });
 
+  it('%t is the same text for every request of one second and changes with the second', () => {
+    const a = clfTime(record.start);
+    expect(clfTime(record.start + 800)).toBe(a);
+    expect(clfTime(record.start + 1000)).not.toBe(a);
+    expect(clfTime(record.start)).toBe(a);
+  });
+
   it('escapes like ap_escape_logitem', () => {
     expect(escapeLogItem('a"b\\c\x01é')).toBe('a\\"b\\\\c\\x01\\xc3\\xa9');
   });
@@ -71,6 +81,48 @@ describe('LogFormat directives', () => {
     const f = compileLogFormat('%h %Z');
     expect(f.unknown).toEqual(['%Z']);
     expect(f.render(record)).toBe('192.0.2.7 %Z');
+  });
+});
+
+/** A stream that records each call of its write path: one entry per write(v) the file would see. */
+function recordingStream(): { stream: Writable; calls: string[][] } {
+  const calls: string[][] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      calls.push([chunk.toString()]);
+      cb();
+    },
+    writev(chunks, cb) {
+      calls.push(chunks.map((c) => String(c.chunk)));
+      cb();
+    },
+  });
+  return { stream, calls };
+}
+
+describe('batched access-log writes', () => {
+  it('hands the lines of one event-loop turn to the stream in one write, in order', async () => {
+    const { stream, calls } = recordingStream();
+    const write = batchedWriter(stream);
+    write('a\n');
+    write('b\n');
+    write('c\n');
+    expect(calls).toEqual([]);
+    await nextTurn();
+    expect(calls).toEqual([['a\n', 'b\n', 'c\n']]);
+    write('d\n');
+    await nextTurn();
+    expect(calls).toEqual([['a\n', 'b\n', 'c\n'], ['d\n']]);
+  });
+
+  it('loses nothing when the stream is ended before the turn is over', async () => {
+    const { stream, calls } = recordingStream();
+    const write = batchedWriter(stream);
+    write('last\n');
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(calls.flat()).toEqual(['last\n']);
+    await nextTurn();
+    expect(stream.writableCorked).toBe(0);
   });
 });
 

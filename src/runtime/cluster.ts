@@ -1,0 +1,24 @@
+/**
+ * V8 heap settings for the processes `apx serve --workers N` forks. Node's defaults size the heap for throughput:
+ * a 16 MB semi-space and an old-space limit derived from the machine's memory, under which V8 lets the heap grow
+ * to ~3× the live objects before a full collection. Measured with `npm run bench:serve` (2 workers, 1,000
+ * keep-alive connections, docs/performance.md): ~195 MB RSS per worker with the defaults, ~100 MB with these flags
+ * (issue 5's budget is 150 MB per process) — paid for with more frequent collections, ~35–50 % more CPU per
+ * request. The 384 MB ceiling leaves room for several thousand connections per process; a worker past it dies
+ * and the primary starts another. Setting either flag yourself (NODE_OPTIONS or node's command line) overrides it.
+ */
+export const WORKER_HEAP_FLAGS: readonly (readonly [flag: string, value: string])[] = [
+  ['--max-semi-space-size', '2'],
+  ['--max-old-space-size', '384'],
+];
+
+/**
+ * The execArgv for a worker: apx's heap flags first, then the primary's own execArgv. A flag the user already gave
+ * (on the command line or in NODE_OPTIONS, in either `--a-b` or `--a_b` spelling) is left alone, so their choice
+ * wins.
+ */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].map((a) => a.split('=')[0]!.replace(/_/g, '-'));
+  const extra = WORKER_HEAP_FLAGS.filter(([flag]) => !given.includes(flag)).map(([flag, value]) => `${flag}=${value}`);
+  return [...extra, ...execArgv];
+}
