@@ -3,7 +3,7 @@
  * a 16 MB semi-space and an old-space limit derived from the machine's memory, under which V8 lets the heap grow
  * to ~3× the live objects before a full collection. Measured with `npm run bench:serve` (2 workers, 1,000
  * keep-alive connections, docs/performance.md): ~195 MB RSS per worker with the defaults, ~100 MB with these flags
- * (issue 5's budget is 150 MB per process) — paid for with more frequent collections, ~35–50 % more CPU per
+ * (issue 5's budget is 150 MB per process) — paid for with more frequent collections, ~30–50 % more CPU per
  * request. The 384 MB ceiling leaves room for several thousand connections per process; a worker past it dies
  * and the primary starts another. Setting either flag yourself (NODE_OPTIONS or node's command line) overrides it.
  */

@@ -198,7 +198,6 @@ const groups: Group[] = [
         name: '`noquery` does not change what an http:// backend gets: the query is kept (it only drops it from fcgi\'s SCRIPT_FILENAME)',
         req: { path: '/nq/x?secret=1' },
         apache: { status: 200, backend: 'a', url: '/nq/x?secret=1' },
-        bug: { id: 'noquery-http', apx: { status: 200, backend: 'a', url: '/nq/x' } },
       },
       {
         name: 'Max-Forwards is decremented on the way to the backend',
