@@ -171,19 +171,22 @@ async function main(): Promise<void> {
   if (!config.load) console.log(`apx parse + resolve: not measured: ${config.why}.`);
   if (!augtool) console.log('augeas: not installed (apt-get install augeas-tools)');
 
-  const target = rows.find((r) => r.tool === `apx (${STAGE_LABEL.parse})` && r.vhosts === o.vhosts);
+  // Issue 2's target is on parse + resolve (what every command does); parse alone stands in when load() is absent.
+  const parsedOnly = rows.find((r) => r.tool === `apx (${STAGE_LABEL.parse})` && r.vhosts === o.vhosts);
   const resolved = rows.find((r) => r.tool === `apx (${STAGE_LABEL.resolve})` && r.vhosts === o.vhosts);
+  const target = resolved ?? parsedOnly;
+  const stage = resolved ? STAGE_LABEL.resolve : STAGE_LABEL.parse;
   const peer = rows.find((r) => r.tool.startsWith('augeas') && r.vhosts === o.vhosts);
   const verdict = (ok: boolean | null): string => (ok === null ? 'n/a ' : ok ? 'PASS' : 'FAIL');
   const faster = !peer ? null : peer.note?.startsWith('>') ? true : peer.parseMs === null || target?.parseMs == null ? null : target.parseMs < peer.parseMs;
   const checks: [string, boolean | null][] = [
-    [`apx parse of ${o.vhosts.toLocaleString('en-US')} vhosts under 1 s (median ${fmt(target?.parseMs ?? null)} ms)`, target?.parseMs == null ? null : target.parseMs < 1_000],
+    [`apx ${stage} of ${o.vhosts.toLocaleString('en-US')} vhosts under 1 s (median ${fmt(target?.parseMs ?? null)} ms)`, target?.parseMs == null ? null : target.parseMs < 1_000],
     [`apx peak RSS under 300 MB (median ${fmt(target?.rssMb ?? null)} MB)`, target?.rssMb == null ? null : target.rssMb < 300],
     [`apx faster than Augeas (${peer ? (peer.note ?? `${fmt(peer.parseMs)} ms`) : 'not installed'})`, faster],
   ];
   console.log('\ntargets (issue 2):');
   for (const [what, ok] of checks) console.log(`  ${verdict(ok)}  ${what}`);
-  if (resolved) console.log(`  info  apx parse + resolve: median ${fmt(resolved.parseMs)} ms, ${fmt(resolved.rssMb)} MB (no target; reported so it stays in view)`);
+  if (resolved && parsedOnly) console.log(`  info  apx (${STAGE_LABEL.parse}): median ${fmt(parsedOnly.parseMs)} ms, ${fmt(parsedOnly.rssMb)} MB`);
   if (problems.length > 0) {
     console.log('\nproblems:');
     for (const p of problems) console.log(`  ${p}`);
