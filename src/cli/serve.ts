@@ -3,8 +3,9 @@
  *
  * Lint errors stop it before anything listens (the same diagnostics `apx lint` prints); warnings are printed
  * and it starts. A `.json` file, or JSON on standard input, is a ProxyModel (`apx to-json` output) and skips
- * straight to the runtime. Exit codes: 0 stopped by a signal, 1 the config has errors, 2 usage errors and
- * addresses that cannot be bound (EADDRINUSE/EACCES, with a `--listen` hint).
+ * straight to the runtime. Exit codes: 0 stopped by a signal, 1 the config has errors (or, with --workers, the
+ * workers kept crashing), 2 usage errors and addresses that cannot be bound (EADDRINUSE/EACCES, with a `--listen`
+ * hint). SIGHUP re-reads the file (a graceful reload, --workers included).
  */
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -19,7 +20,8 @@ import { lint } from '../lint/index.js';
 import { compile, readModelJson } from '../model/index.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
 import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
-import { workerExecArgv } from '../runtime/cluster.js';
+import { RESTART_LIMIT, RestartLimiter, workerExecArgv } from '../runtime/cluster.js';
+import { pinListenPorts } from '../runtime/listeners.js';
 import { a2enmodHint, lookupDirective, modulesForBalancer, modulesForProxyUrl, modulesNeededFor, type ModuleRequirement } from '../directives/index.js';
 import { readInput, STDIN_ARG, STDIN_NAME, type Streams, UsageError } from './io.js';
 import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.js';
@@ -282,15 +284,35 @@ export interface RunModelOptions extends ServeOptions {
  * SIGHUP (httpd's graceful restart): re-read the config and reload the running proxy; on any error the running
  * config stays and the errors are logged. Reloads run one at a time; a SIGHUP during one is taken after it.
  */
-function onHangup(proxy: ReloadableProxy, reread: () => Promise<ProxyModel | null>, io: Streams): () => void {
+interface Reloader {
+  /** Resolves with null when the new model serves, else with why it was refused (the old one keeps serving). */
+  reload(model: ProxyModel): Promise<string | null>;
+  /** Who was reloaded, for the log line: `2 workers`; absent for one process. */
+  describe?(): string;
+}
+
+/** A single process's reloader: the proxy's own reload(); a refusal rejects with a StartupError and its hint. */
+function proxyReloader(proxy: ReloadableProxy): Reloader {
+  return {
+    reload: (model) =>
+      proxy.reload(model).then(
+        () => null,
+        (err: unknown) => `${err instanceof Error ? err.message : String(err)}${err instanceof StartupError && err.hint ? ` (${err.hint})` : ''}`,
+      ),
+  };
+}
+
+function onHangup(proxy: Reloader, reread: () => Promise<ProxyModel | null>, io: Streams): () => void {
   let chain: Promise<void> = Promise.resolve();
   const reload = async (): Promise<void> => {
     io.stderr.write('apx: SIGHUP: re-reading the config\n');
     try {
       const next = await reread();
       if (next === null) return void io.stderr.write('apx: SIGHUP: the config has errors (above); still serving the previous one\n');
-      await proxy.reload(next);
-      io.stderr.write('apx: SIGHUP: reloaded; new connections use the new config, open requests finish on the old one\n');
+      const refused = await proxy.reload(next);
+      if (refused !== null) return void io.stderr.write(`apx: SIGHUP: ${refused}; still serving the previous config\n`);
+      const who = proxy.describe ? ` ${proxy.describe()}` : '';
+      io.stderr.write(`apx: SIGHUP: reloaded${who}; new connections use the new config, open requests finish on the old one\n`);
     } catch (err) {
       const hint = err instanceof StartupError && err.hint ? ` (${err.hint})` : '';
       io.stderr.write(`apx: SIGHUP: ${err instanceof Error ? err.message : String(err)}${hint}; still serving the previous config\n`);
@@ -319,7 +341,7 @@ export async function runModel(model: ProxyModel, options: RunModelOptions, io: 
     }
     for (const a of proxy.addresses) io.stdout.write(`${options.banner} on ${a.url.endsWith('/') ? a.url : `${a.url}/`} ${describeAddress(model, a)}\n`);
     options.onStarted?.(proxy);
-    const unhook = options.reread ? onHangup(proxy, options.reread, io) : () => {};
+    const unhook = options.reread ? onHangup(proxyReloader(proxy), options.reread, io) : () => {};
     const how = await stop.promise;
     unhook();
     if (how !== 'abort') io.stderr.write(`apx: ${how}: finishing open requests, then exiting\n`);
@@ -348,8 +370,13 @@ function accessLogStream(target: string | undefined, io: Streams): NodeJS.Writab
  * only run startProxy(). Each worker keeps its own balancer state, as each Apache child would without
  * mod_slotmem_shm: byrequests alternates per worker, not globally (docs/deviations.md, "workers").
  */
-type ToWorker = { readonly type: 'apx-serve'; readonly model: ProxyModel; readonly listen: readonly ListenOverride[]; readonly accessLog: string | null } | { readonly type: 'apx-stop' };
+type ToWorker =
+  | { readonly type: 'apx-serve'; readonly model: ProxyModel; readonly listen: readonly ListenOverride[]; readonly accessLog: string | null }
+  | { readonly type: 'apx-reload'; readonly id: number; readonly model: ProxyModel }
+  | { readonly type: 'apx-stop' };
 type FromWorker =
+  | { readonly type: 'apx-reloaded'; readonly id: number }
+  | { readonly type: 'apx-reload-failed'; readonly id: number; readonly message: string }
   | { readonly type: 'apx-ready' }
   | { readonly type: 'apx-listening'; readonly addresses: readonly BoundAddress[] }
   | { readonly type: 'apx-listen-error'; readonly message: string; readonly code: string; readonly host: string; readonly port: number }
@@ -372,9 +399,33 @@ async function runAsWorker(io: Streams): Promise<number> {
     // The primary is gone (killed): do not outlive it.
     process.once('disconnect', () => resolve());
   });
-  // Ctrl-C reaches every process of the terminal's group; the primary decides when workers stop.
+  // Ctrl-C (and a terminal's hang-up) reach every process of the group; the primary decides when workers stop or
+  // reload.
   const ignore = (): void => {};
   process.on('SIGINT', ignore);
+  process.on('SIGHUP', ignore);
+  // SIGHUP in the primary: it sends the new model; reloads run one at a time, and one that arrives while this
+  // worker is still starting is applied once it serves.
+  let proxy: ReloadableProxy | null = null;
+  const early: Extract<ToWorker, { type: 'apx-reload' }>[] = [];
+  let reloads: Promise<void> = Promise.resolve();
+  const reload = (m: Extract<ToWorker, { type: 'apx-reload' }>, to: ReloadableProxy): void => {
+    reloads = reloads.then(() =>
+      to.reload(m.model).then(
+        () => send({ type: 'apx-reloaded', id: m.id }),
+        (err: unknown) => {
+          const hint = err instanceof StartupError && err.hint ? ` (${err.hint})` : '';
+          send({ type: 'apx-reload-failed', id: m.id, message: `${err instanceof Error ? err.message : String(err)}${hint}` });
+        },
+      ),
+    );
+  };
+  const onReload = (m: ToWorker): void => {
+    if (m?.type !== 'apx-reload') return;
+    if (proxy) reload(m, proxy);
+    else early.push(m);
+  };
+  process.on('message', onReload);
   const job = await Promise.race([
     stopped.then(() => null),
     new Promise<Extract<ToWorker, { type: 'apx-serve' }>>((resolve) => {
@@ -389,12 +440,12 @@ async function runAsWorker(io: Streams): Promise<number> {
       send({ type: 'apx-ready' });
     }),
   ]);
-  let proxy: RunningProxy | null = null;
   if (job !== null) {
     try {
       const accessLog = accessLogStream(job.accessLog ?? undefined, io);
       proxy = await startProxy(job.model, { listen: job.listen, ...(accessLog !== undefined ? { accessLog } : {}), errorLog: io.stderr });
       send({ type: 'apx-listening', addresses: proxy.addresses });
+      for (const m of early.splice(0)) reload(m, proxy);
     } catch (err) {
       if (err instanceof ListenError) send({ type: 'apx-listen-error', message: err.message, code: err.code, host: err.host, port: err.port });
       else send({ type: 'apx-failed', message: err instanceof Error ? err.message : String(err) });
@@ -402,12 +453,36 @@ async function runAsWorker(io: Streams): Promise<number> {
   }
   if (proxy) {
     await stopped;
+    await reloads;
     await proxy.close();
   }
   process.removeListener('SIGINT', ignore);
+  process.removeListener('SIGHUP', ignore);
+  process.removeListener('message', onReload);
   // The IPC channel keeps a worker alive; letting go of it lets the process end once the proxy has closed.
   if (process.connected) process.disconnect();
   return proxy ? 0 : 1;
+}
+
+/** Send one worker the new model; resolves with null once it serves it (or it exited), else with its refusal. */
+function askReload(w: ClusterWorker, id: number, model: ProxyModel): Promise<string | null> {
+  return new Promise((resolve) => {
+    const done = (answer: string | null): void => {
+      w.removeListener('message', onMessage);
+      w.removeListener('exit', onExit);
+      resolve(answer);
+    };
+    const onMessage = (m: FromWorker): void => {
+      if (m.type === 'apx-reloaded' && m.id === id) done(null);
+      else if (m.type === 'apx-reload-failed' && m.id === id) done(m.message);
+    };
+    // A worker that dies meanwhile is replaced with the current job, which has the new model.
+    const onExit = (): void => done(null);
+    w.on('message', onMessage);
+    w.once('exit', onExit);
+    if (w.isDead()) return done(null);
+    w.send({ type: 'apx-reload', id, model } satisfies ToWorker, (err: Error | null) => err && done(null));
+  });
 }
 
 /** The primary of `--workers N`: fork, hand out the model, print where it listens, stop them all on a signal. */
@@ -418,10 +493,21 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
   if (process.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   // Workers get a heap sized for many idle keep-alive connections (src/runtime/cluster.ts).
   cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS']) });
-  const job: ToWorker = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget };
+  // What a worker asking for its job gets: replaced on reload (SIGHUP), its ports pinned once known.
+  let job: Extract<ToWorker, { type: 'apx-serve' }> = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget };
   const live = new Set<ClusterWorker>();
+  const restarts = new RestartLimiter();
   let stopping = false;
   let reported = false;
+  let listening = 0;
+  // `--listen …:0`, made concrete once the first worker listens (src/runtime/listeners.ts pinListenPorts). A worker
+  // asks node:cluster for a socket by its listen arguments: while another worker holds the socket, asking for
+  // port 0 again shares it (asking for the concrete port would try to bind it a second time: EADDRINUSE); once
+  // every holder has died node:cluster has closed it, and port 0 would be a new random port — then the concrete
+  // port is asked for, so the printed URL keeps answering.
+  let pinned: readonly ListenOverride[] | null = null;
+  const listeningWorkers = new Set<ClusterWorker>();
+  const jobFor = (w: ClusterWorker): ToWorker => (pinned && ![...listeningWorkers].some((x) => x !== w) ? { ...job, listen: pinned } : job);
   let failure: number | null = null;
   let resolveFailure!: () => void;
   const failed = new Promise<void>((r) => (resolveFailure = r));
@@ -432,8 +518,12 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
     w.on('error', () => {});
     w.on('message', (m: FromWorker) => {
       // A worker still booting when the stop comes learns of it when it asks for its job.
-      if (m.type === 'apx-ready') w.send(stopping ? ({ type: 'apx-stop' } satisfies ToWorker) : job, () => {});
-      else if (m.type === 'apx-listening' && !reported) {
+      if (m.type === 'apx-ready') w.send(stopping ? ({ type: 'apx-stop' } satisfies ToWorker) : jobFor(w), () => {});
+      else if (m.type === 'apx-listening') {
+        listeningWorkers.add(w);
+        pinned ??= pinListenPorts(job.model, job.listen, m.addresses);
+        // Printed once every first worker listens: the URL then means all N accept (a restart never prints it again).
+        if (reported || ++listening < workers) return;
         reported = true;
         for (const a of m.addresses) io.stdout.write(`${options.banner} on ${a.url.endsWith('/') ? a.url : `${a.url}/`} ${describeAddress(model, a)}\n`);
         io.stdout.write(`(${workers} worker processes)\n`);
@@ -450,15 +540,42 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
     });
     w.on('exit', (code, signal) => {
       live.delete(w);
-      if (!stopping && failure === null) {
-        io.stderr.write(`apx: worker ${w.process.pid} exited (${signal ?? code}); starting another\n`);
+      listeningWorkers.delete(w);
+      if (stopping || failure !== null) return;
+      // A worker that dies on its own (a crash, the OOM killer, kill -9) is replaced with one serving the same
+      // model, as httpd's parent replaces a child; past RESTART_LIMIT the crash is not transient: give up.
+      if (restarts.allow(Date.now())) {
+        io.stderr.write(`apx: worker ${w.process.pid} exited (${signal ?? `code ${code}`}); starting another\n`);
         fork();
+        return;
       }
+      io.stderr.write(
+        `apx: worker ${w.process.pid} exited (${signal ?? `code ${code}`}); workers crashed more than ${RESTART_LIMIT.max} times in ${RESTART_LIMIT.windowMs / 1000} s: giving up, stopping the others (see the errors above)\n`,
+      );
+      failure = 1;
+      resolveFailure();
     });
   };
+  // SIGHUP: the primary re-reads, lints and compiles the config (printing its diagnostics once); the workers only
+  // swap models. Replacements forked from now on get the new one.
+  let reloadId = 0;
+  const reloadWorkers = async (next: ProxyModel): Promise<string | null> => {
+    const id = ++reloadId;
+    const previous = job;
+    job = { ...job, model: next };
+    const answers = await Promise.all([...live].map((w) => askReload(w, id, next)));
+    const failures = answers.filter((a): a is string => a !== null);
+    // A model the runtime refuses is refused by every worker alike (listeners moved, a bad certificate…).
+    if (failures.length) job = previous;
+    return failures[0] ?? null;
+  };
+  const unhook = options.reread
+    ? onHangup({ reload: reloadWorkers, describe: () => `${live.size} worker${live.size === 1 ? '' : 's'}` }, options.reread, io)
+    : () => {};
   try {
     for (let i = 0; i < workers; i++) fork();
     const how = await Promise.race([stop.promise, failed.then(() => 'failed')]);
+    unhook();
     stopping = true;
     if (how !== 'abort' && how !== 'failed') io.stderr.write(`apx: ${how}: finishing open requests, then exiting\n`);
     await Promise.all(
@@ -521,7 +638,7 @@ function builder(y: Argv): Argv<ServeArgs> {
     .example('$0 serve site.conf --modules proxy,proxy_http,headers --access-log -', 'exactly these modules, access log on stdout')
     .example('$0 to-json site.conf > model.json && $0 serve model.json -l 127.0.0.1:0', 'run a compiled model on any free port')
     .example('$0 serve 000-default.balancer.conf -l 127.0.0.1:8000 --workers 1', 'one process: byrequests alternates exactly as Apache\'s')
-    .epilog('Stops on SIGTERM or Ctrl-C after the open requests finish. Exit codes: 0 stopped, 1 config errors, 2 usage or cannot listen.') as unknown as Argv<ServeArgs>;
+    .epilog('Stops on SIGTERM or Ctrl-C after the open requests finish; SIGHUP reloads the file. Exit codes: 0 stopped, 1 config errors (or workers kept crashing), 2 usage or cannot listen.') as unknown as Argv<ServeArgs>;
 }
 
 async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
@@ -540,9 +657,6 @@ async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
       ? 'choose another address with --listen HOST:PORT (port 0 takes any free port)'
       : 'serve it elsewhere with --listen 127.0.0.1:8000 (or PORT=HOST:PORT for one listener)',
   };
-  const target = args['access-log'] === STDIN_ARG ? '-' : args['access-log'];
-  if (workers > 1) return runClustered(prepared.model, { ...options, accessLogTarget: target ?? null }, workers, io);
-  const accessLog = accessLogStream(target, io);
   // SIGHUP re-reads the file (standard input cannot be read twice).
   const reread =
     input.file === STDIN_NAME
@@ -554,6 +668,9 @@ async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
           checkListenOverrides(listen, next.model);
           return next.model;
         };
+  const target = args['access-log'] === STDIN_ARG ? '-' : args['access-log'];
+  if (workers > 1) return runClustered(prepared.model, { ...options, ...(reread ? { reread } : {}), accessLogTarget: target ?? null }, workers, io);
+  const accessLog = accessLogStream(target, io);
   try {
     return await runModel(prepared.model, { ...options, ...(accessLog !== undefined ? { accessLog } : {}), ...(reread ? { reread } : {}) }, io);
   } finally {

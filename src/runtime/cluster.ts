@@ -22,3 +22,28 @@ export function workerExecArgv(execArgv: readonly string[], nodeOptions: string 
   const extra = WORKER_HEAP_FLAGS.filter(([flag]) => !given.includes(flag)).map(([flag, value]) => `${flag}=${value}`);
   return [...extra, ...execArgv];
 }
+
+/**
+ * How often `apx serve --workers N` replaces a worker that died on its own before giving up. A worker that crashes
+ * at once every time (a bug hit by every request, memory it cannot get) would otherwise be forked in a tight loop;
+ * httpd's parent likewise stops when its children keep failing at start-up (AH00045 "child process … exit
+ * signal …", then "Apache is exiting!"). More than `max` restarts within `windowMs` means give up.
+ */
+export const RESTART_LIMIT = { max: 5, windowMs: 10_000 } as const;
+
+/** Counts worker restarts in a sliding window; `allow(now)` records one and says whether it may go ahead. */
+export class RestartLimiter {
+  private readonly times: number[] = [];
+
+  constructor(
+    readonly max: number = RESTART_LIMIT.max,
+    readonly windowMs: number = RESTART_LIMIT.windowMs,
+  ) {}
+
+  allow(now: number): boolean {
+    while (this.times.length && this.times[0]! <= now - this.windowMs) this.times.shift();
+    if (this.times.length >= this.max) return false;
+    this.times.push(now);
+    return true;
+  }
+}

@@ -28,6 +28,7 @@ const REASONS: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Request Entity Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
@@ -56,6 +57,8 @@ function canned(status: number, detail: ErrorDetail, notes: string): string {
       return "<p>You don't have permission to access this resource.</p>\n";
     case 404:
       return '<p>The requested URL was not found on this server.</p>\n';
+    case 408:
+      return '<p>Server timeout waiting for the HTTP request from the client.</p>\n';
     case 405:
       return `<p>The requested method ${escapeHtml(detail.method ?? 'GET')} is not allowed for this URL.</p>\n`;
     case 501:

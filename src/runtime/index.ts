@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { ProxyModel, Server } from '../model/types.js';
 import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
-import { planSockets, type PlannedSocket } from './listeners.js';
+import { clientErrorStatus, clientTimeouts, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
 
@@ -151,7 +151,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
       const tls = tlsNow[i] ?? null;
       const scheme = schemes[i]!;
       // SNI follows the current generation's certificates (a reload may change them).
-      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, (req, res) => {
+      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, serverTimeoutOptions(clientTimeouts(model)), (req, res) => {
         const g = genOf(req.socket);
         g.handler.handle(req, res, g.contexts[i]!);
       });
@@ -222,11 +222,12 @@ function wantsStatus(model: ProxyModel): boolean {
 
 function createServer(
   tls: ReturnType<typeof tlsOptions>,
+  timeouts: ReturnType<typeof serverTimeoutOptions>,
   onRequest: (req: IncomingMessage, res: ServerResponse) => void,
 ): HttpServer {
-  // httpd's defaults: LimitRequestFieldSize 8190 × LimitRequestFields 100, KeepAliveTimeout 5; HTTP/1.0 requests
-  // without Host are valid (the first vhost answers them).
-  const opts = { maxHeaderSize: 8190 * 100, requireHostHeader: false, keepAliveTimeout: 5000, requestTimeout: 0 };
+  // httpd's defaults: LimitRequestFieldSize 8190 × LimitRequestFields 100; HTTP/1.0 requests without Host are valid
+  // (the first vhost answers them). RequestReadTimeout / KeepAliveTimeout: listeners.ts serverTimeoutOptions.
+  const opts = { maxHeaderSize: 8190 * 100, requireHostHeader: false, ...timeouts };
   return tls ? (createHttpsServer({ ...opts, ...tls }, onRequest) as unknown as HttpServer) : createHttpServer(opts, onRequest);
 }
 
@@ -272,7 +273,10 @@ function wireServer(server: HttpServer, index: number, genOf: (socket: Duplex) =
     socket.on('error', () => {});
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     // httpd 2.4.71 answers 400 to a method it cannot parse or does not know (`G(T`, `FOO`), as to other bad heads.
-    const status = 400;
+    // A head not read in time is mod_reqtimeout's 408 (nothing at all when the client sent nothing); anything else
+    // Node could not parse is 400.
+    const status = clientErrorStatus(err, (socket as import('node:net').Socket).bytesRead ?? 0);
+    if (status === null) return void socket.destroy();
     rawError(socket, status, 'GET');
   });
 }

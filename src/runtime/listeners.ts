@@ -74,3 +74,131 @@ export function planSockets(model: ProxyModel, overrides: readonly ListenOverrid
   }
   return out;
 }
+
+/**
+ * `--listen …:0` made concrete: each port-0 override replaced by the ports its sockets were given (`bound`, in plan
+ * order, as startProxy reports them). The cluster primary hands these to replacement workers: node:cluster binds
+ * a fresh port for port 0 once every worker holding the old socket has died, and a replacement must serve the
+ * address that was printed, not a new one.
+ */
+export function pinListenPorts(model: ProxyModel, overrides: readonly ListenOverride[], bound: readonly { readonly port: number; readonly servesPort: number }[]): ListenOverride[] {
+  const out: ListenOverride[] = [];
+  let next = 0;
+  for (const o of overrides) {
+    const count = planSockets(model, [o]).length;
+    const mine = bound.slice(next, next + count);
+    next += count;
+    if (o.listenPort !== 0 || mine.length !== count) out.push(o);
+    else if (count === 1) out.push({ ...o, listenPort: mine[0]!.port });
+    else for (const a of mine) out.push({ port: a.servesPort, host: o.host, listenPort: a.port });
+  }
+  return out;
+}
+
+// ───────────────────────────── slow clients: RequestReadTimeout, KeepAliveTimeout ─────────────────────────────
+
+/** One stage of mod_reqtimeout's `RequestReadTimeout`: `header=20-40,MinRate=500` → {20, 40, 500}. Seconds, bytes/s. */
+export interface ReadTimeout {
+  readonly initial: number;
+  readonly max: number | null;
+  readonly minRate: number | null;
+}
+
+export interface ClientTimeouts {
+  /** null: `header=0`, no limit. */
+  readonly header: ReadTimeout | null;
+  readonly body: ReadTimeout | null;
+  /** `KeepAliveTimeout`, in milliseconds. */
+  readonly keepAliveMs: number;
+}
+
+/**
+ * httpd 2.4's defaults when mod_reqtimeout is loaded (Debian enables it): `header=20-40,MinRate=500
+ * body=20,MinRate=500` (mod_reqtimeout.c MRT_DEFAULT_*), and core's `KeepAliveTimeout 5`.
+ */
+export const APACHE_CLIENT_TIMEOUTS: ClientTimeouts = {
+  header: { initial: 20, max: 40, minRate: 500 },
+  body: { initial: 20, max: null, minRate: 500 },
+  keepAliveMs: 5000,
+};
+
+/**
+ * `RequestReadTimeout` arguments (mod_reqtimeout.c set_reqtimeouts): `stage=timeout[-maxtimeout][,MinRate=rate]`
+ * for the stages `header` and `body` (`handshake`, 2.4.39+, is accepted and not applied). `stage=0` turns the
+ * stage off. Returns the stages given, or the first argument that is not of that shape.
+ */
+export function parseRequestReadTimeout(args: readonly string[]): { header?: ReadTimeout | null; body?: ReadTimeout | null } | { error: string } {
+  const out: { header?: ReadTimeout | null; body?: ReadTimeout | null } = {};
+  for (const arg of args) {
+    const m = /^(header|body|handshake)=(\d+)(?:-(\d+))?(?:,minrate=(\d+))?$/i.exec(arg);
+    if (!m) return { error: arg };
+    const stage = m[1]!.toLowerCase();
+    if (stage === 'handshake') continue;
+    const initial = Number(m[2]);
+    const max = m[3] === undefined ? null : Number(m[3]);
+    if (max !== null && max < initial) return { error: arg };
+    out[stage as 'header' | 'body'] = initial === 0 ? null : { initial, max, minRate: m[4] === undefined ? null : Number(m[4]) };
+  }
+  return out;
+}
+
+/** `KeepAliveTimeout 5` or `KeepAliveTimeout 500ms` (core.c set_keep_alive_timeout, ap_timeout_parameter_parse). */
+export function parseKeepAliveTimeout(arg: string): number | null {
+  const m = /^(\d+)(ms|s)?$/i.exec(arg.trim());
+  if (!m) return null;
+  return (m[2]?.toLowerCase() === 'ms' ? 1 : 1000) * Number(m[1]);
+}
+
+/**
+ * The client timeouts a model asks for. The model does not carry these as fields yet: it lists both directives,
+ * with their arguments, in `unsupported` (category `irrelevant`), and this reads them from there — the last one
+ * in config order wins, wherever it stands (httpd takes them from the server the connection arrived on; apx
+ * has one set per process). Anything unparsable keeps httpd's default.
+ */
+export function clientTimeouts(model: ProxyModel): ClientTimeouts {
+  let { header, body, keepAliveMs } = APACHE_CLIENT_TIMEOUTS;
+  for (const u of model.unsupported ?? []) {
+    const name = u.directive.toLowerCase();
+    if (name === 'requestreadtimeout') {
+      const r = parseRequestReadTimeout(u.args);
+      if ('error' in r) continue;
+      if (r.header !== undefined) header = r.header;
+      if (r.body !== undefined) body = r.body;
+    } else if (name === 'keepalivetimeout' && u.args.length === 1) {
+      keepAliveMs = parseKeepAliveTimeout(u.args[0]!) ?? keepAliveMs;
+    }
+  }
+  return { header, body, keepAliveMs };
+}
+
+/**
+ * Node's server options for these timeouts. Node has fixed deadlines, not mod_reqtimeout's rate-based
+ * extension: the header deadline is the *initial* header timeout (a slowloris trickling bytes gets no more time;
+ * a real client sends its head in one packet). A body with `MinRate` has no fixed deadline in httpd (a large
+ * upload at a good rate may take minutes), so no `requestTimeout` then; a body without `MinRate` is a fixed
+ * deadline after the head. Node checks its deadlines every `connectionsCheckingInterval` (30 s by default, far
+ * coarser than the timeouts): a tenth of the header timeout, between 50 ms and 1 s.
+ */
+export function serverTimeoutOptions(t: ClientTimeouts): { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number } {
+  // header=0: Node's own ceiling (60 s) stays; 0 there would make headersTimeout > requestTimeout invalid.
+  const headersTimeout = t.header ? t.header.initial * 1000 : 60_000;
+  const requestTimeout = t.body && t.body.minRate === null ? headersTimeout + (t.body.max ?? t.body.initial) * 1000 : 0;
+  return {
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout: t.keepAliveMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))),
+  };
+}
+
+/**
+ * The answer to a `clientError`: **408** when a read deadline passed (Node's ERR_HTTP_REQUEST_TIMEOUT) on a
+ * connection that sent part of a request, as mod_reqtimeout answers (observed on httpd 2.4.71 with
+ * `RequestReadTimeout header=1`: `408 Request Timeout`, "Server timeout waiting for the HTTP request from the
+ * client."); **null** — close without a word — when it sent nothing at all, as httpd does for an idle new
+ * connection; 400 for a head Node could not parse.
+ */
+export function clientErrorStatus(err: { readonly code?: string }, bytesRead: number): 400 | 408 | null {
+  if (err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') return 400;
+  return bytesRead > 0 ? 408 : null;
+}

@@ -1,0 +1,185 @@
+/**
+ * `apx serve --workers N` as a user runs it (`node bin/apx.js serve …` in a child process): a worker killed with
+ * SIGKILL is replaced while the server keeps answering, restarts are rate-limited, and SIGHUP reloads every
+ * worker. Needs the build (`npm test` builds first); skipped, saying so, when dist/ is missing or stale.
+ */
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { request, startTextBackend, type Backend } from '../support/backends.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+function buildProblem(): string {
+  for (const [src, out] of [
+    ['src/cli/serve.ts', 'dist/src/cli/serve.js'],
+    ['src/runtime/index.ts', 'dist/src/runtime/index.js'],
+    ['src/runtime/cluster.ts', 'dist/src/runtime/cluster.js'],
+  ] as const) {
+    if (!existsSync(join(repo, out))) return 'dist/ is not built (run npm run build)';
+    if (statSync(join(repo, src)).mtimeMs > statSync(join(repo, out)).mtimeMs) return `dist/ is older than ${src} (run npm run build)`;
+  }
+  return '';
+}
+const problem = buildProblem();
+
+interface Child {
+  proc: ChildProcessWithoutNullStreams;
+  out: string;
+  err: string;
+  exited: Promise<number | null>;
+}
+
+function apx(args: string[]): Child {
+  const proc = spawn(process.execPath, [join(repo, 'bin/apx.js'), ...args], { stdio: 'pipe' });
+  const c: Child = { proc, out: '', err: '', exited: new Promise((r) => proc.on('exit', (code) => r(code))) };
+  proc.stdout.on('data', (d: Buffer) => (c.out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (c.err += d.toString()));
+  return c;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until `test` holds (or the child exited); throws with the child's output otherwise. */
+async function until(c: Child, what: string, test: () => boolean): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (test()) return;
+    if (c.proc.exitCode !== null) break;
+    await sleep(25);
+  }
+  throw new Error(`waiting for ${what}; stdout: ${c.out}\nstderr: ${c.err}`);
+}
+
+async function urlOf(c: Child): Promise<string> {
+  let url = '';
+  await until(c, 'the URL', () => {
+    url = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(c.out)?.[1] ?? '';
+    return url !== '';
+  });
+  return url;
+}
+
+/** The primary's child processes: its workers. */
+function workerPids(c: Child): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(c.proc.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0)
+      .sort((a, b) => a - b);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+/** Wait until the primary has `n` workers that all answer (each one printed nothing, so ask on fresh connections). */
+async function waitForWorkers(c: Child, n: number, not: readonly number[] = []): Promise<number[]> {
+  let pids: number[] = [];
+  await until(c, `${n} workers`, () => {
+    pids = workerPids(c);
+    return pids.length === n && pids.every((p) => !not.includes(p));
+  });
+  return pids;
+}
+
+function writeSite(dir: string, backend: Backend, path = '/'): string {
+  const f = join(dir, '000-default.conf');
+  writeFileSync(f, `<VirtualHost *:80>\n    ProxyPass ${path} ${backend.url}/\n</VirtualHost>\n`);
+  return f;
+}
+
+const started: Child[] = [];
+const backends: Backend[] = [];
+afterAll(async () => {
+  for (const c of started) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  await Promise.all(backends.map((b) => b.close()));
+});
+
+async function textBackend(text: string): Promise<Backend> {
+  const b = await startTextBackend(text);
+  backends.push(b);
+  return b;
+}
+
+describe.skipIf(problem !== '')(`apx serve --workers in a child process ${problem}`, () => {
+  it('a worker killed with SIGKILL is replaced; the server keeps answering', async () => {
+    const backend = await textBackend('hello');
+    const c = apx(['serve', writeSite(mkdtempSync(join(tmpdir(), 'apx-cluster-')), backend), '--workers', '2', '--listen', '127.0.0.1:0']);
+    started.push(c);
+    const url = await urlOf(c);
+    const before = await waitForWorkers(c, 2);
+    process.kill(before[0]!, 'SIGKILL');
+    // The survivor answers at once, while the replacement starts.
+    for (let i = 0; i < 10; i++) expect((await request(url)).body.toString()).toBe('hello');
+    const after = await waitForWorkers(c, 2, [before[0]!]);
+    expect(after).toContain(before[1]);
+    await until(c, 'the restart line', () => /worker \d+ exited/.test(c.err));
+    expect(c.err.split('\n').filter((l) => l.includes('exited'))).toEqual([`apx: worker ${before[0]} exited (SIGKILL); starting another`]);
+    expect(c.out.match(/apx serving/g)).toHaveLength(1);
+    // Kill the survivor too: once only replacements are left, they serve the same model. (The replacement may
+    // still be starting, so the socket can be closed for a moment: wait until it answers.)
+    process.kill(before[1]!, 'SIGKILL');
+    await waitForWorkers(c, 2, before);
+    let answered = '';
+    for (let i = 0; i < 200 && answered === ''; i++) answered = await request(url).then((r) => r.body.toString(), (e: Error) => sleep(25).then(() => (i === 199 ? `${e.message}\n${c.err}` : '')));
+    expect(answered).toBe('hello');
+    for (let i = 0; i < 10; i++) expect((await request(url)).body.toString()).toBe('hello');
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+  });
+
+  it('more than 5 crashes in 10 s: gives up with one clear line, exit 1', async () => {
+    const backend = await textBackend('x');
+    const c = apx(['serve', writeSite(mkdtempSync(join(tmpdir(), 'apx-cluster-')), backend), '--workers', '2', '--listen', '127.0.0.1:0']);
+    started.push(c);
+    await urlOf(c);
+    const killed: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const pids = await waitForWorkers(c, 2, killed);
+      killed.push(pids[0]!);
+      process.kill(pids[0]!, 'SIGKILL');
+    }
+    expect(await c.exited).toBe(1);
+    expect(c.err.match(/starting another/g)).toHaveLength(5);
+    expect(c.err).toMatch(/^apx: worker \d+ exited \(SIGKILL\); workers crashed more than 5 times in 10 s: giving up, stopping the others/m);
+    expect(c.err).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('SIGHUP re-reads the config and every worker serves the new route; a config with errors keeps the old one', async () => {
+    const a = await textBackend('A');
+    const b = await textBackend('B');
+    const f = writeSite(mkdtempSync(join(tmpdir(), 'apx-cluster-')), a);
+    const c = apx(['serve', f, '--workers', '2', '--listen', '127.0.0.1:0']);
+    started.push(c);
+    const url = await urlOf(c);
+    // request() opens a new connection each time, so the kernel spreads them over both workers.
+    const bodies = async (path: string): Promise<string[]> => [...new Set(await Promise.all(Array.from({ length: 20 }, () => request(`${url}${path}`).then((r) => r.body.toString()))))];
+    expect(await bodies('new/x')).toEqual(['A']);
+    const hangup = async (lines: number, what: RegExp): Promise<void> => {
+      c.proc.kill('SIGHUP');
+      await until(c, `SIGHUP line ${lines}`, () => (c.err.match(what) ?? []).length === lines);
+    };
+    writeFileSync(f, `<VirtualHost *:80>\n    ProxyPass /new/ ${b.url}/\n    ProxyPass / ${a.url}/\n</VirtualHost>\n`);
+    await hangup(1, /^apx: SIGHUP: reloaded 2 workers; new connections use the new config/gm);
+    expect(await bodies('new/x')).toEqual(['B']);
+    expect(await bodies('other')).toEqual(['A']);
+    // An error: printed with its location, and both workers go on with the last good config.
+    writeFileSync(f, `<VirtualHost *:80>\n    ProxyPass /new/\n</VirtualHost>\n`);
+    await hangup(1, /^apx: SIGHUP: the config has errors \(above\); still serving the previous one$/gm);
+    expect(c.err).toMatch(/000-default\.conf:2:\d+: error:/);
+    expect(await bodies('new/x')).toEqual(['B']);
+    // A worker crashing after the reload is replaced with the new config, not the one apx started with.
+    for (const pid of await waitForWorkers(c, 2)) process.kill(pid, 'SIGKILL');
+    await waitForWorkers(c, 2);
+    let answered = '';
+    for (let i = 0; i < 200 && answered === ''; i++) answered = await request(`${url}new/x`).then((r) => r.body.toString(), () => sleep(25).then(() => ''));
+    expect(answered).toBe('B');
+    expect(await bodies('new/x')).toEqual(['B']);
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+    expect(c.err).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
