@@ -29,6 +29,7 @@ const REASONS: Readonly<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   408: 'Request Timeout',
+  421: 'Misdirected Request',
   413: 'Request Entity Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
@@ -57,6 +58,8 @@ function canned(status: number, detail: ErrorDetail, notes: string): string {
       return "<p>You don't have permission to access this resource.</p>\n";
     case 404:
       return '<p>The requested URL was not found on this server.</p>\n';
+    case 421:
+      return '<p>The client needs a new connection for this\nrequest as the requested host name does not match\nthe Server Name Indication (SNI) in use for this\nconnection.</p>\n';
     case 408:
       return '<p>Server timeout waiting for the HTTP request from the client.</p>\n';
     case 405:

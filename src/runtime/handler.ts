@@ -28,7 +28,7 @@ import { etag, lookupStatic, openFile } from './static.js';
 import { canUpgrade, tunnel } from './upgrade.js';
 import type { Duplex } from 'node:stream';
 import type { Worker } from './worker.js';
-import type { LocationHandler } from '../model/types.js';
+import type { LocationHandler, Server } from '../model/types.js';
 import { locationMatches, type AccessPolicy } from './manager/index.js';
 import { checkRequestHead, DEFAULT_LIMITS } from './limits.js';
 import { REWRITE_ROUTE_INDEX, rewriteRoute, type RewriteInput } from './rewrite/route.js';
@@ -52,6 +52,24 @@ export function selectServer(ctx: ListenerContext, host: string | null, localIp:
     for (const s of list) if (s.matches(h)) return s;
   }
   return list[0]!;
+}
+
+/**
+ * mod_ssl ssl_hook_ReadReq: on a connection whose TLS handshake named a host (SNI), a request whose Host selects
+ * another vhost with a different SSL setup is refused with 421 (AH02032) — its certificate and TLS parameters were
+ * never negotiated. Returns the error-log message, or null when the request may proceed.
+ */
+function sniMismatch(socket: IncomingMessage['socket'], lctx: ListenerContext, sr: ServerRuntime, localIp: string): string | null {
+  const sni = (socket as { servername?: unknown }).servername;
+  if (lctx.scheme !== 'https' || typeof sni !== 'string' || sni === '') return null;
+  const bySni = selectServer(lctx, sni, localIp);
+  if (bySni === sr || sameTls(bySni.server.tls, sr.server.tls)) return null;
+  return `AH02032: Hostname ${sni} provided via SNI and hostname ${sr.name} provided via HTTP have no compatible SSL setup`;
+}
+
+function sameTls(a: Server['tls'], b: Server['tls']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.certificateFile === b.certificateFile && a.certificateKeyFile === b.certificateKeyFile && a.protocol === b.protocol && a.cipherSuite === b.cipherSuite;
 }
 
 /** `example.com` from `example.com:8080`, `[::1]` from `[::1]:80`. */
@@ -139,6 +157,11 @@ export class RequestHandler {
     if (refused) {
       this.shared.errorLog.log({ module: 'core', level: 'error', client: clientLabel(req), message: refused.log });
       return this.sendError(req, res, state, refused.status, {});
+    }
+    const misdirected = sniMismatch(socket, lctx, sr, localIp);
+    if (misdirected) {
+      this.shared.errorLog.log({ module: 'ssl', level: 'error', client: clientLabel(req), message: misdirected });
+      return this.sendError(req, res, state, 421, {});
     }
     try {
       void this.route(req, res, lctx, state, clientHeaders).catch((err: unknown) => this.internalError(req, res, state, err));
