@@ -645,6 +645,11 @@ export class RequestHandler {
       serverName: state.clientHost ? hostOnly(state.clientHost) : state.sr.name,
       vhostName: state.sr.name,
     });
+    this.sendHandlerPage(req, res, state, out);
+  }
+
+  /** A page a built-in handler (server-status, balancer-manager) produced, with the vhost's `Header` operations. */
+  private sendHandlerPage(req: IncomingMessage, res: ServerResponse, state: RequestState, out: { readonly status: number; readonly headers: readonly (readonly [string, string])[]; readonly body: string }): void {
     if (out.status !== 200) return this.sendError(req, res, state, out.status, {}, out.headers.map(([k, v]) => [k, v]));
     const payload = Buffer.from(out.body, 'latin1');
     const headers: HeaderPairs = [...out.headers.map(([k, v]): [string, string] => [k, v]), ['Content-Length', String(payload.length)]];
@@ -685,18 +690,7 @@ export class RequestHandler {
       origin: `${rctx.scheme}://${rctx.authority}`,
     });
     for (const l of out.log) this.shared.errorLog.log({ module: 'proxy_balancer', level: l.level, client: clientLabel(req), message: l.message });
-    if (out.status !== 200) return this.sendError(req, res, state, out.status, {}, out.headers.map(([k, v]) => [k, v]));
-    const payload = Buffer.from(out.body, 'latin1');
-    const headers: HeaderPairs = [...out.headers.map(([k, v]): [string, string] => [k, v]), ['Content-Length', String(payload.length)]];
-    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
-    if (this.shared.closing) headers.push(['Connection', 'close']);
-    state.responseHeaders = headers;
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    res.writeHead(200, flat);
-    if (req.method === 'HEAD') return void res.end();
-    state.bodyBytes = payload.length;
-    res.end(payload);
+    this.sendHandlerPage(req, res, state, out);
   }
 
   /** A DocumentRoot file (src/runtime/static.ts), with httpd's validators and conditional GET. */

@@ -10,6 +10,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
+import type { LocationHandler } from '../../model/types.js';
 
 export interface AccessRequest {
   /** The client's address (IPv4-mapped IPv6 already reduced to IPv4). */
@@ -154,4 +155,18 @@ export function compileRequire(lines: readonly (readonly string[])[], where: str
       return false;
     },
   };
+}
+
+/** Each handler `<Location>`'s Require lines, compiled on first use and kept (server-status and balancer-manager). */
+export class AccessPolicies {
+  private readonly compiled = new Map<LocationHandler, AccessPolicy>();
+
+  of(h: LocationHandler, where: string): AccessPolicy {
+    let p = this.compiled.get(h);
+    if (!p) {
+      p = compileRequire(h.require, where);
+      this.compiled.set(h, p);
+    }
+    return p;
+  }
 }

@@ -13,7 +13,7 @@
 import type { LocationHandler, ProxyModel } from '../../model/types.js';
 import { lbMethodNames, type BalancerRuntime } from '../balancer.js';
 import type { Worker } from '../worker.js';
-import { compileRequire, type AccessPolicy } from './access.js';
+import { AccessPolicies, type AccessPolicy } from './access.js';
 import { applyEdits, parseParams, type HcEditor } from './edit.js';
 import { renderHtml, renderJson, type HcView } from './page.js';
 
@@ -59,7 +59,7 @@ export function locationMatches(location: string, path: string): boolean {
 
 export class BalancerManager {
   private readonly paths = new Map<string, string>();
-  private readonly policies = new Map<LocationHandler, AccessPolicy>();
+  private readonly policies = new AccessPolicies();
 
   constructor(
     private readonly balancers: ReadonlyMap<string, BalancerRuntime>,
@@ -77,12 +77,7 @@ export class BalancerManager {
 
   /** The access policy of a handler's `<Location>` (compiled once; `warnings` are logged at start-up). */
   policy(h: LocationHandler, where: string): AccessPolicy {
-    let p = this.policies.get(h);
-    if (!p) {
-      p = compileRequire(h.require, where);
-      this.policies.set(h, p);
-    }
-    return p;
+    return this.policies.of(h, where);
   }
 
   handle(req: ManagerRequest): ManagerResponse {

@@ -8,7 +8,7 @@
  * not evaluate).
  */
 import type { LocationHandler } from '../../model/types.js';
-import { compileRequire, type AccessPolicy } from '../manager/access.js';
+import { AccessPolicies, type AccessPolicy } from '../manager/access.js';
 import { StatusBoard } from './board.js';
 import { renderAuto, renderHtml, type StatusEnv } from './page.js';
 
@@ -33,7 +33,7 @@ export interface StatusResponse {
 
 export class ServerStatus {
   readonly board: StatusBoard;
-  private readonly policies = new Map<LocationHandler, AccessPolicy>();
+  private readonly policies = new AccessPolicies();
   private readonly cpuStart = process.cpuUsage();
 
   constructor(board: StatusBoard = new StatusBoard()) {
@@ -42,12 +42,7 @@ export class ServerStatus {
 
   /** The <Location>'s Require lines, compiled once. */
   policy(h: LocationHandler, where: string): AccessPolicy {
-    let p = this.policies.get(h);
-    if (!p) {
-      p = compileRequire(h.require, where);
-      this.policies.set(h, p);
-    }
-    return p;
+    return this.policies.of(h, where);
   }
 
   handle(req: StatusRequest): StatusResponse {
