@@ -3,43 +3,15 @@
  * SIGKILL is replaced while the server keeps answering, restarts are rate-limited, and SIGHUP reloads every
  * worker. Needs the build (`npm test` builds first); skipped, saying so, when dist/ is missing or stale.
  */
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { apx, buildProblem, type Child } from './apx-child.js';
 import { request, startTextBackend, type Backend } from '../support/backends.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-
-function buildProblem(): string {
-  for (const [src, out] of [
-    ['src/cli/serve.ts', 'dist/src/cli/serve.js'],
-    ['src/runtime/index.ts', 'dist/src/runtime/index.js'],
-    ['src/runtime/cluster.ts', 'dist/src/runtime/cluster.js'],
-  ] as const) {
-    if (!existsSync(join(repo, out))) return 'dist/ is not built (run npm run build)';
-    if (statSync(join(repo, src)).mtimeMs > statSync(join(repo, out)).mtimeMs) return `dist/ is older than ${src} (run npm run build)`;
-  }
-  return '';
-}
-const problem = buildProblem();
-
-interface Child {
-  proc: ChildProcessWithoutNullStreams;
-  out: string;
-  err: string;
-  exited: Promise<number | null>;
-}
-
-function apx(args: string[]): Child {
-  const proc = spawn(process.execPath, [join(repo, 'bin/apx.js'), ...args], { stdio: 'pipe' });
-  const c: Child = { proc, out: '', err: '', exited: new Promise((r) => proc.on('exit', (code) => r(code))) };
-  proc.stdout.on('data', (d: Buffer) => (c.out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (c.err += d.toString()));
-  return c;
-}
+const problem = buildProblem(['src/cli/serve.ts', 'src/runtime/index.ts', 'src/runtime/cluster.ts']);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

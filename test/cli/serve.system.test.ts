@@ -3,46 +3,16 @@
  * a request is in flight. Needs the build (`npm test` builds first); skipped, saying so, when dist/ is missing
  * or older than the source it would test.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { apx, buildProblem, type Child } from './apx-child.js';
 import { request, startEchoBackend, type Backend } from '../support/backends.js';
 import { portAccepts } from '../support/ports.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const built = join(repo, 'dist/src/cli/serve.js');
-const runtimeBuilt = join(repo, 'dist/src/runtime/index.js');
-
-function buildProblem(): string {
-  if (!existsSync(built) || !existsSync(runtimeBuilt)) return 'dist/ is not built (run npm run build)';
-  for (const [src, out] of [
-    ['src/cli/serve.ts', built],
-    ['src/runtime/index.ts', runtimeBuilt],
-  ] as const) {
-    if (statSync(join(repo, src)).mtimeMs > statSync(out).mtimeMs) return `dist/ is older than ${src} (run npm run build)`;
-  }
-  return '';
-}
-const problem = buildProblem();
-
-interface Child {
-  proc: ChildProcessWithoutNullStreams;
-  out: string;
-  err: string;
-  exited: Promise<number | null>;
-}
-
-function apx(args: string[]): Child {
-  const proc = spawn(process.execPath, [join(repo, 'bin/apx.js'), ...args], { stdio: 'pipe' });
-  const c: Child = { proc, out: '', err: '', exited: new Promise((r) => proc.on('exit', (code) => r(code))) };
-  proc.stdout.on('data', (d: Buffer) => (c.out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (c.err += d.toString()));
-  return c;
-}
+const problem = buildProblem(['src/cli/serve.ts', 'src/runtime/index.ts']);
 
 async function urlOf(c: Child): Promise<string> {
   for (let i = 0; i < 400; i++) {

@@ -1,5 +1,6 @@
 /** Small views of a LoadResult for table-driven tests, and the corpus trees as file systems. */
-import { readdirSync, readFileSync, lstatSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, lstatSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, posix, dirname } from 'node:path';
 import { directives, memoryFs, type ConfigFs, type LoadResult, type ResolvedFile } from '../../src/config/index.js';
 
@@ -41,7 +42,7 @@ export function resolution(r: LoadResult): string[] {
   return r.diagnostics.filter((d) => !d.code.startsWith('syntax/')).map((d) => `${d.code} ${posix.basename(d.span.file)}:${d.span.line}:${d.span.column}`);
 }
 
-export const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
+export { CORPUS } from '../support/corpus.js';
 
 /**
  * The corpus keeps symbolic links as small files holding the link's target (`../sites-available/000-default.conf`,
@@ -72,4 +73,28 @@ export function corpusFs(dir: string): ConfigFs {
   };
   walkDir(dir);
   return memoryFs(files, { symlinks });
+}
+
+/**
+ * Copy a corpus tree to a new temporary directory with its link stubs turned into real symlinks, plus an empty
+ * `run/` for Apache's run-time files, so real `apache2` can read it. The caller removes the directory.
+ */
+export function materialiseCorpusTree(src: string, prefix: string): string {
+  const out = mkdtempSync(join(tmpdir(), prefix));
+  const copy = (from: string, to: string): void => {
+    mkdirSync(to, { recursive: true });
+    for (const e of readdirSync(from, { withFileTypes: true })) {
+      const f = join(from, e.name);
+      const t = join(to, e.name);
+      if (e.isDirectory()) copy(f, t);
+      else if (e.isFile()) {
+        const target = linkTarget(f);
+        if (target !== null) symlinkSync(target, t);
+        else writeFileSync(t, readFileSync(f));
+      }
+    }
+  };
+  copy(src, out);
+  mkdirSync(join(out, 'run'));
+  return out;
 }

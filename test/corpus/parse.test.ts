@@ -6,16 +6,14 @@
  *
  * The corpus is read-only and grows: rows come from walking what is present, never from a list of names.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, walkFiles } from '../support/corpus.js';
 import type { Diagnostic, Span } from '../../src/diagnostic.js';
 import { parse } from '../../src/syntax/parse.js';
 import { print } from '../../src/syntax/print.js';
 
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CORPUS = resolve(process.env['APX_CORPUS'] ?? join(REPO, '../shared/corpus'));
 
 /** Corpus files (relative paths) Apache refuses, the reason, and the error diagnostics apx must give. */
 const EXPECTED_ERRORS: Record<string, { reason: string; errors: { code: string; line: number }[] }> = {
@@ -29,14 +27,6 @@ const EXPECTED_ERRORS: Record<string, { reason: string; errors: { code: string; 
   },
 };
 
-function* walk(dir: string): Generator<string> {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile()) yield p;
-  }
-}
 
 interface CorpusFile {
   readonly rel: string;
@@ -46,7 +36,7 @@ interface CorpusFile {
 function readCorpus(): { texts: CorpusFile[]; binaries: string[] } {
   const texts: CorpusFile[] = [];
   const binaries: string[] = [];
-  for (const path of walk(CORPUS)) {
+  for (const path of walkFiles(CORPUS)) {
     const bytes = readFileSync(path);
     const rel = relative(CORPUS, path);
     // A NUL byte marks a binary file (Debian's mime `magic` database, images): not configuration text.

@@ -6,13 +6,12 @@
  * is copied to a temporary directory with its links made real and read by apache2 with Debian's envvars.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { load, nodeFs, type LoadResult } from '../../src/config/index.js';
 import { moduleByName } from '../../src/directives/index.js';
-import { CORPUS, filesRead, linkTarget } from '../config/helpers.js';
+import { CORPUS, filesRead, materialiseCorpusTree } from '../config/helpers.js';
 import {
   apacheAvailable,
   apacheBinary,
@@ -287,27 +286,6 @@ describe.skipIf(!apacheAvailable())(`src/config vs apache2 -D DUMP_INCLUDES / -M
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    /** Copy a corpus tree, turning its link stubs into symlinks. */
-    function materialise(src: string): string {
-      const out = mkdtempSync(join(tmpdir(), 'apx-config-tree-'));
-      const copy = (from: string, to: string): void => {
-        mkdirSync(to, { recursive: true });
-        for (const e of readdirSync(from, { withFileTypes: true })) {
-          const f = join(from, e.name);
-          const t = join(to, e.name);
-          if (e.isDirectory()) copy(f, t);
-          else if (e.isFile()) {
-            const target = linkTarget(f);
-            if (target !== null) symlinkSync(target, t);
-            else writeFileSync(t, readFileSync(f));
-          }
-        }
-      };
-      copy(src, out);
-      mkdirSync(join(out, 'run'));
-      return out;
-    }
-
     function apache2(args: string[]): { status: number | null; stdout: string; stderr: string } {
       // What apache2ctl does: source envvars, then run the binary. The run dir points inside the copy.
       const script = `. ./envvars; export APACHE_RUN_DIR="${dir}/run" APACHE_PID_FILE="${dir}/run/apache2.pid" APACHE_LOG_DIR="${dir}"; exec "$0" "$@"`;
@@ -320,7 +298,7 @@ describe.skipIf(!apacheAvailable())(`src/config vs apache2 -D DUMP_INCLUDES / -M
     }
 
     it('reads every enabled module, conf and site, in order, and loads the same modules', () => {
-      dir = materialise(join(CORPUS, 'debian-apache2'));
+      dir = materialiseCorpusTree(join(CORPUS, 'debian-apache2'), 'apx-config-tree-');
       const inc = apache2(['-t', '-D', 'DUMP_INCLUDES']);
       expect(inc.status, inc.stderr).toBe(0);
       const r = load({ file: join(dir, 'sites-available', '000-default.conf') }, { fs: nodeFs });

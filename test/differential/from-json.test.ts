@@ -11,13 +11,13 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS } from '../support/corpus.js';
 import { buildConfig } from '../../src/build/index.js';
 import { load } from '../../src/config/index.js';
 import { compile } from '../../src/model/index.js';
 import { apacheAvailable, apacheSkipReason, configTest, createServerRoot, disposeAllApache, type ServerRoot } from '../support/apache.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CORPUS = resolve(process.env['APX_CORPUS'] ?? join(REPO, '../shared/corpus'));
 const MODULES = ['proxy', 'proxy_http', 'proxy_wstunnel', 'proxy_balancer', 'lbmethod_byrequests', 'lbmethod_bybusyness', 'lbmethod_bytraffic', 'slotmem_shm', 'headers', 'status', 'rewrite', 'authz_host'];
 
 const INLINE: Record<string, string> = {

@@ -19,10 +19,10 @@
  * A few rows are marked `resolved`: httpd's verdict depends on evaluating a condition or a variable, which is
  * src/config's job, so they compare load()'s verdict (docs/syntax.md, "Known deviations", says why).
  */
-import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, walkFiles } from '../support/corpus.js';
 import { load, nodeFs } from '../../src/config/index.js';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { parse } from '../../src/syntax/parse.js';
@@ -283,22 +283,7 @@ const wrapperRows: readonly Row[] = [
 
 // ─────────────────────────────────────────── corpus files ───────────────────────────────────────────
 
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CORPUS = resolve(process.env['APX_CORPUS'] ?? join(REPO, '../shared/corpus'));
 
-function* walk(dir: string): Generator<string> {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile()) yield p;
-  }
-}
 
 interface CorpusRow {
   readonly rel: string;
@@ -308,7 +293,7 @@ interface CorpusRow {
 /** Every single file under corpus/files, plus any other corpus file apx finds a syntax error in. */
 function corpusRows(): CorpusRow[] {
   const rows: CorpusRow[] = [];
-  for (const path of walk(CORPUS)) {
+  for (const path of existsSync(CORPUS) ? walkFiles(CORPUS) : []) {
     const bytes = readFileSync(path);
     if (bytes.includes(0)) continue;
     const rel = relative(CORPUS, path);

@@ -8,17 +8,17 @@
  * Deterministic: APX_FUZZ_SEED (decimal or 0x-hex) picks the run, APX_FUZZ_ITERATIONS its length; both are
  * printed. A failure prints the seed, the iteration, the mutations applied and a shrunk reproduction.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, walkFiles } from '../support/corpus.js';
 import { budgetMs, checkParse, errorText, type Problem, type ProblemKind, shrink, stopwatch } from './check.js';
 import { mutate } from './mutate.js';
 import { iterationSeed, mulberry32, seedFromEnv } from './prng.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CORPUS = resolve(process.env['APX_CORPUS'] ?? join(REPO, '../shared/corpus'));
 
 const SEED = seedFromEnv(process.env['APX_FUZZ_SEED'], 0xa9c0_2024);
 // Sized so the run takes well under 20 s on a 2-core CI machine (about 5 s here, plus up to 5 s of shrinking per kind of failure).
@@ -28,19 +28,6 @@ console.log(`fuzz: APX_FUZZ_SEED=${seedText} APX_FUZZ_ITERATIONS=${ITERATIONS}`)
 
 // ─────────────────────────────────────────── inputs ───────────────────────────────────────────
 
-function* walk(dir: string): Generator<string> {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile()) yield p;
-  }
-}
 
 interface Seed {
   readonly rel: string;
@@ -50,7 +37,7 @@ interface Seed {
 /** Corpus text files (binary ones, with NUL bytes, are not configs), or a few inline configs without a corpus. */
 function seeds(): Seed[] {
   const out: Seed[] = [];
-  for (const p of walk(CORPUS)) {
+  for (const p of existsSync(CORPUS) ? walkFiles(CORPUS) : []) {
     const bytes = readFileSync(p);
     if (!bytes.includes(0)) out.push({ rel: relative(CORPUS, p), text: bytes.toString('utf8') });
   }

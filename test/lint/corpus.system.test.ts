@@ -4,25 +4,16 @@
  * tree, which Apache starts cleanly, has no error; and the gh-* files get the findings SOURCES.tsv notes say they
  * contain (and not the look-alike mistakes they avoid).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, walkFiles } from '../support/corpus.js';
 import { load } from '../../src/config/index.js';
 import { INTERNAL_ERROR_CODE, lint } from '../../src/lint/index.js';
 import { corpusFs, linkTarget } from '../config/helpers.js';
 import { lintText, PROXY_MODULES } from './helpers.js';
 
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CORPUS = resolve(process.env['APX_CORPUS'] ?? join(REPO, '../shared/corpus'));
 
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile() && !/\.(md|tsv)$/.test(e.name)) yield p;
-  }
-}
 
 const corpusFile = (name: string): string => readFileSync(join(CORPUS, 'files', name), 'utf8');
 
@@ -37,12 +28,13 @@ const internal = (r: ReturnType<typeof lint>): string[] =>
   r.diagnostics.filter((d) => d.code === INTERNAL_ERROR_CODE || d.code === 'config/internal').map((d) => d.message);
 
 /** Directories holding a server tree's root file (apache2.conf or httpd.conf). */
-const trees = [...walk(existsSync(CORPUS) ? CORPUS : REPO)].filter((f) => /\/(apache2|httpd)\.conf$/.test(f) && existsSync(CORPUS));
+const trees = existsSync(CORPUS) ? [...walkFiles(CORPUS)].filter((f) => /\/(apache2|httpd)\.conf$/.test(f)) : [];
 
 describe.skipIf(!existsSync(CORPUS))('apx lint on the corpus', () => {
   it('lints every file alone without crashing', () => {
     let files = 0;
-    for (const file of walk(CORPUS)) {
+    for (const file of walkFiles(CORPUS)) {
+      if (/\.(md|tsv)$/.test(file)) continue; // the corpus's own README and SOURCES.tsv
       if (linkTarget(file) !== null) continue; // a stored symlink, not a config file
       expect(internal(lint(load({ file }, { noTreeDetection: true }))), file).toEqual([]);
       files++;

@@ -12,13 +12,12 @@
  * fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lookupDirective, moduleByName, type ModuleInfo } from '../../src/directives/index.js';
 import { compile } from '../../src/model/index.js';
-import { CORPUS, linkTarget } from '../config/helpers.js';
+import { CORPUS, materialiseCorpusTree } from '../config/helpers.js';
 import { apacheAvailable, apacheBinary, apacheSkipReason } from '../support/apache.js';
 import { corpusTrees, loadTree, modelVhosts, parseDumpVhosts, sortedEntriesOf } from './corpus-trees.js';
 
@@ -26,28 +25,6 @@ import { corpusTrees, loadTree, modelVhosts, parseDumpVhosts, sortedEntriesOf } 
 const DEBIAN_DOCUMENT_LOCATION = '/var/www/html';
 
 const copies: string[] = [];
-
-/** Copy a corpus tree to a temporary directory, its link stubs turned into symlinks. */
-function materialise(src: string): string {
-  const out = mkdtempSync(join(tmpdir(), 'apx-model-tree-'));
-  copies.push(out);
-  const copy = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
-      const f = join(from, e.name);
-      const t = join(to, e.name);
-      if (e.isDirectory()) copy(f, t);
-      else if (e.isFile()) {
-        const target = linkTarget(f);
-        if (target !== null) symlinkSync(target, t);
-        else writeFileSync(t, readFileSync(f));
-      }
-    }
-  };
-  copy(src, out);
-  mkdirSync(join(out, 'run'));
-  return out;
-}
 
 /** `apache2 -S` on a Debian-layout copy: envvars sourced, then run, lock and log dirs moved inside the copy. */
 function dumpVhosts(dir: string, extra: readonly ModuleInfo[]): { status: number | null; stdout: string; stderr: string } {
@@ -82,7 +59,8 @@ describe.skipIf(!apacheAvailable() || trees.length === 0)(`corpus trees: the mod
   });
 
   it.for(trees)('$rel', (t, { skip }) => {
-    const dir = materialise(t.serverRoot);
+    const dir = materialiseCorpusTree(t.serverRoot, 'apx-model-tree-');
+    copies.push(dir);
     const extra: ModuleInfo[] = [];
     let real = dumpVhosts(dir, extra);
     for (let m = missingModule(real.stderr); real.status !== 0 && m && m.file && extra.length < 5; m = missingModule(real.stderr)) {

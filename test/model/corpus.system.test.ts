@@ -13,9 +13,10 @@
  * Rows come from walking what is present, never from a list of names; a new tree needs its expected summary.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, walkFiles } from '../support/corpus.js';
 import { buildConfig } from '../../src/build/index.js';
 import { load, type LoadResult } from '../../src/config/index.js';
 import { compile, validateModel, type ProxyModel } from '../../src/model/index.js';
@@ -27,16 +28,7 @@ import { corpusTrees, loadTree, modelVhosts, parseDumpVhosts, sortedEntriesOf, s
 import { comparable } from './helpers.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CORPUS = resolve(process.env['APX_CORPUS'] ?? join(REPO, '../shared/corpus'));
 
-function* walk(dir: string): Generator<string> {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile()) yield p;
-  }
-}
 
 interface Row {
   readonly rel: string;
@@ -49,7 +41,7 @@ const files: Row[] = [];
 /** Link stubs (the corpus's way of storing a symlink): not configuration; their targets are rows of their own. */
 const links: string[] = [];
 if (present) {
-  for (const path of walk(CORPUS)) {
+  for (const path of walkFiles(CORPUS)) {
     const bytes = readFileSync(path);
     if (bytes.includes(0)) continue; // binary (Debian's mime magic database): not configuration text
     const rel = relative(CORPUS, path);

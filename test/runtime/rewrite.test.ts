@@ -4,13 +4,13 @@
  * pattern end to end — upgraded requests tunnelled by the rule, plain ones falling through to ProxyPass.
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewriteCondition, RewriteRule } from '../../src/model/types.js';
 import { RewriteEngine, type RewriteRequest } from '../../src/runtime/rewrite/index.js';
 import { modelOf } from '../model/helpers.js';
 import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
-import { closeAll, model, route, serve, server } from './fixture.js';
+import { closeAll, model, route, serve, server, upgradeRequest } from './fixture.js';
 
 const cond = (testString: string, pattern: string, over: Partial<RewriteCondition> = {}): RewriteCondition => ({ testString, pattern, negate: false, nocase: false, ornext: false, span: null, ...over });
 const rule = (pattern: string, substitution: string, conditions: RewriteCondition[] = [], over: Partial<RewriteRule> = {}): RewriteRule => ({
@@ -128,38 +128,10 @@ describe('WebSocket pattern served', () => {
     await plain.close();
   });
 
-  function tunnel(url: string, path: string, upgrade = 'websocket'): Promise<{ head: string; echo: string }> {
-    const u = new URL(url);
-    return new Promise((resolve, reject) => {
-      const s = connect(Number(u.port), u.hostname);
-      let buf = '';
-      let head = '';
-      s.on('data', (d: Buffer) => {
-        buf += d.toString('latin1');
-        if (!head && buf.includes('\r\n\r\n')) {
-          head = buf.slice(0, buf.indexOf('\r\n\r\n'));
-          buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
-          if (head.startsWith('HTTP/1.1 101')) s.write('hello');
-          else {
-            s.destroy();
-            resolve({ head, echo: buf });
-          }
-        }
-        if (head && buf === 'HELLO') {
-          s.destroy();
-          resolve({ head, echo: buf });
-        }
-      });
-      s.on('error', reject);
-      s.on('close', () => resolve({ head, echo: buf }));
-      s.write(`GET ${path} HTTP/1.1\r\nHost: chat.example\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
-    });
-  }
-
   it('tunnels an upgrade through the rule and proxies plain requests with ProxyPass', async () => {
     const rules = [rule('^/?(.*)', `ws://127.0.0.1:${wsPort}/$1`, [cond('%{HTTP:Upgrade}', 'websocket', { nocase: true })])];
     const p = await serve(model({ mainServer: server({ rewrites: rules, routes: [route('/', `${plain.url}/`)] }) }));
-    const t = await tunnel(p.url, '/socket.io/?EIO=4', 'WebSocket');
+    const t = await upgradeRequest(p.url, '/socket.io/?EIO=4', 'WebSocket');
     expect(t.head).toMatch(/^HTTP\/1\.1 101/);
     expect(t.echo).toBe('HELLO');
     expect(seen.at(-1)).toBe('/socket.io/?EIO=4');

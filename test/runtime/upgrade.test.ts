@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUpgrade } from '../../src/runtime/upgrade.js';
 import { freePort } from '../support/ports.js';
-import { accessLog, closeAll, model, route, serve, server } from './fixture.js';
+import { accessLog, closeAll, model, route, serve, server, upgradeRequest } from './fixture.js';
 
 let wsBackend: Server;
 let port = 0;
@@ -27,34 +27,6 @@ afterAll(async () => {
   wsBackend.closeAllConnections();
   await new Promise((r) => wsBackend.close(r));
 });
-
-function upgradeRequest(url: string, path: string): Promise<{ head: string; echo: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname);
-    let buf = '';
-    let head = '';
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      if (!head && buf.includes('\r\n\r\n')) {
-        head = buf.slice(0, buf.indexOf('\r\n\r\n'));
-        buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
-        if (head.startsWith('HTTP/1.1 101')) s.write('hello');
-        else {
-          s.destroy();
-          resolve({ head, echo: buf });
-        }
-      }
-      if (head && buf === 'HELLO') {
-        s.destroy();
-        resolve({ head, echo: buf });
-      }
-    });
-    s.on('error', reject);
-    s.on('close', () => resolve({ head, echo: buf }));
-    s.write(`GET ${path} HTTP/1.1\r\nHost: chat.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
-  });
-}
 
 describe('WebSocket', () => {
   it('tunnels after the backend’s 101 when the worker has upgrade=websocket', async () => {
