@@ -60,8 +60,7 @@ function builder(y: Argv): Argv<LintArgs> {
     .option('format', { alias: 'f', type: 'string', choices: formatterNames, default: 'stylish', describe: 'output format' })
     .option('rule', { type: 'string', requiresArg: true, describe: 'set a rule: RULE=off|warn|error (repeatable)' })
     .option('max-warnings', { type: 'number', default: -1, describe: 'exit 1 when there are more warnings than this (-1: no limit)' });
-  // yargs would read `--no-tree` as the negation of a `tree` flag; the shared option is named no-tree itself.
-  return withLoadOptions(base.parserConfiguration({ 'boolean-negation': false }))
+  return withLoadOptions(base)
     // Short commands: yargs gives the command column the width of the longest one.
     .example('$0 lint site.conf', 'a site file, in its server tree (/etc/apache2) if it has one')
     .example('$0 lint /etc/apache2', 'a whole server tree')

@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: Streams = processStreams
     cli = cli.command(c.command, c.describe, c.builder as never, (a) => run(c.run(a as never, io)));
   }
   cli = cli
+    // `--no-tree` is a flag of its own (src/cli/load-options.ts), not the negation of a `tree` flag, in every command.
     .parserConfiguration({ 'boolean-negation': false })
     .demandCommand(1, 'name a command')
     .strict()

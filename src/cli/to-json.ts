@@ -29,8 +29,7 @@ function builder(y: Argv): Argv<ToJsonArgs> {
     .option('ast', { type: 'boolean', default: false, describe: 'print the lossless syntax tree instead of the proxy model' })
     .option('pretty', { type: 'boolean', default: false, describe: 'indent the JSON for reading' })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'keep passwords in URLs and secret directives (redacted by default)' });
-  // yargs would read `--no-tree` as the negation of a `tree` flag; the shared option is named no-tree itself.
-  return withLoadOptions(base.parserConfiguration({ 'boolean-negation': false }))
+  return withLoadOptions(base)
     .example('$0 to-json --pretty /etc/apache2/sites-available/000-default.conf', 'the proxy model of a site, in its Debian context')
     .example('$0 to-json --server-root /etc/apache2 /etc/apache2/apache2.conf', 'the model of a whole server tree')
     .example("$0 to-json site.conf | jq '.virtualHosts[].routes[] | {match, target: .target.url}'", 'every route and where it goes')
