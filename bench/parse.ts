@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApxRun } from './lib/apx-run.js';
 import { augtoolPath, runAugeas } from './lib/augeas.js';
-import { configLoad, STAGE_LABEL, type Stage } from './lib/config-stage.js';
+import { STAGE_LABEL, type Stage } from './lib/config-stage.js';
 import { generateConfig } from './lib/generate.js';
 import { haveGnuTime, measure, median } from './lib/measure.js';
 
@@ -134,8 +134,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'apx-bench-'));
   const problems: string[] = [];
   const rows: Row[] = [];
-  const config = await configLoad();
-  const stages: Stage[] = config.load ? ['parse', 'resolve'] : ['parse'];
+  const stages: Stage[] = ['parse', 'resolve'];
   console.log(`apx bench:parse — ${o.runs} runs each, median; peak RSS from ${haveGnuTime() ? '/usr/bin/time -v' : '/proc VmHWM'}; files in ${dir}`);
   const augtool = augtoolPath();
   try {
@@ -168,7 +167,6 @@ async function main(): Promise<void> {
   console.log('');
   console.log('parse ms: apx = read + parse (or read + load(), which parses and resolves) inside its process; Augeas = its `load` command (augtool --timing).');
   console.log('process ms: the whole child process from spawn to exit (Node start-up, Augeas lens compilation included).');
-  if (!config.load) console.log(`apx parse + resolve: not measured: ${config.why}.`);
   if (!augtool) console.log('augeas: not installed (apt-get install augeas-tools)');
 
   // Issue 2's target is on parse + resolve (what every command does); parse alone stands in when load() is absent.

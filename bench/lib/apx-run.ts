@@ -10,7 +10,8 @@ import type { Diagnostic } from '../../src/diagnostic.js';
 import type { ConfigFile } from '../../src/syntax/ast.js';
 import { sameName } from '../../src/syntax/names.js';
 import { parse } from '../../src/syntax/parse.js';
-import { configLoad, STAGE_LABEL, type Stage } from './config-stage.js';
+import { load } from '../../src/config/index.js';
+import { STAGE_LABEL, type Stage } from './config-stage.js';
 
 export interface ApxRun {
   /** What was measured: `parse only`, or `parse + resolve` (src/config's load(), which parses the file itself). */
@@ -25,27 +26,20 @@ export interface ApxRun {
   readonly maxRssMb: number;
 }
 
-interface Resolved {
-  readonly entryFile?: { readonly ast?: ConfigFile } | null;
-  readonly diagnostics?: readonly Diagnostic[];
-}
-
 async function main(): Promise<void> {
   const file = process.argv[2];
   const stage = (process.argv[3] ?? 'parse') as Stage;
   if (!file || !(stage in STAGE_LABEL)) throw new Error('usage: apx-run FILE [parse|resolve]');
-  const load = stage === 'resolve' ? await configLoad() : null;
-  if (load && !load.load) throw new Error(load.why);
 
   const started = performance.now();
   const text = readFileSync(file, 'utf8');
   let ast: ConfigFile | undefined;
   let diagnostics: readonly Diagnostic[];
-  if (load?.load) {
+  if (stage === 'resolve') {
     // A lone file in the default Debian context: what `apx lint FILE` does for a site file.
-    const r = (await load.load({ file, text }, { noTreeDetection: true })) as Resolved;
+    const r = load({ file, text }, { noTreeDetection: true });
     ast = r.entryFile?.ast;
-    diagnostics = r.diagnostics ?? [];
+    diagnostics = r.diagnostics;
   } else {
     const r = parse(text, file);
     ast = r.ast;

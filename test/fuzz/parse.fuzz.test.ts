@@ -1,24 +1,22 @@
 /**
  * Fuzzing the front end with mutated corpus files: whatever the bytes, parse() gives a tree and diagnostics,
  * never an exception; the tree prints back to the exact input; every span is inside the text with line/column
- * matching its offsets; and each input takes bounded time. When src/config exports load() and an in-memory fs
- * (`memoryFs`), load() runs too — on every seed and on a fixed quarter of the mutated inputs — and must neither
- * throw nor blow up in time.
+ * matching its offsets; and each input takes bounded time. src/config's load() (over an empty `memoryFs`) runs too
+ * — on every seed and on a fixed quarter of the mutated inputs — and must neither throw nor blow up in time.
  *
  * Deterministic: APX_FUZZ_SEED (decimal or 0x-hex) picks the run, APX_FUZZ_ITERATIONS its length; both are
  * printed. A failure prints the seed, the iteration, the mutations applied and a shrunk reproduction.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { load, memoryFs } from '../../src/config/index.js';
 import { CORPUS, walkFiles } from '../support/corpus.js';
 import { budgetMs, checkParse, errorText, type Problem, type ProblemKind, shrink, stopwatch } from './check.js';
 import { mutate } from './mutate.js';
 import { iterationSeed, mulberry32, seedFromEnv } from './prng.js';
 
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 const SEED = seedFromEnv(process.env['APX_FUZZ_SEED'], 0xa9c0_2024);
 // Sized so the run takes well under 20 s on a 2-core CI machine (about 5 s here, plus up to 5 s of shrinking per kind of failure).
@@ -53,30 +51,10 @@ function seeds(): Seed[] {
 
 type LoadProbe = (file: string, text: string) => Promise<void>;
 
-interface ConfigModule {
-  load?: (entry: { file: string; text: string }, options: { fs: unknown }) => unknown;
-  [name: string]: unknown;
-}
-
-/**
- * src/config is written in parallel with this test; it is imported by path at run time so this file compiles
- * and runs before it lands. Returns null (and why) when there is nothing to call yet.
- */
-async function loadProbe(): Promise<{ probe: LoadProbe | null; why: string }> {
-  const path = join(REPO, 'src/config/index.ts');
-  if (!existsSync(path)) return { probe: null, why: 'src/config/index.ts does not exist yet' };
-  const mod = (await import(/* @vite-ignore */ pathToFileURL(path).href)) as ConfigModule;
-  const load = mod.load;
-  if (typeof load !== 'function') return { probe: null, why: 'src/config/index.ts exports no load()' };
-  const makeFs = ['memoryFs', 'createMemoryFs', 'inMemoryFs', 'memFs'].map((n) => mod[n]).find((f): f is (files: Record<string, string>) => unknown => typeof f === 'function');
-  if (!makeFs) return { probe: null, why: 'src/config/index.ts exports no in-memory fs factory' };
-  return {
-    probe: async (file, text) => {
-      await load({ file, text }, { fs: makeFs({}) });
-    },
-    why: '',
-  };
-}
+/** load() from src/config on the same input, over an empty in-memory tree: it must never throw either. */
+const probe: LoadProbe = async (file, text) => {
+  load({ file, text }, { fs: memoryFs({}) });
+};
 
 // ─────────────────────────────────────────── the run ───────────────────────────────────────────
 
@@ -139,16 +117,9 @@ function runs(text: string): string {
   return out.length > 40 ? `${shown} + … (${out.length - 40} more runs)` : shown;
 }
 
-let probe: LoadProbe | null = null;
 
 describe(`fuzz parse (APX_FUZZ_SEED=${seedText}, ${ITERATIONS} iterations)`, () => {
   const corpus = seeds();
-
-  beforeAll(async () => {
-    const r = await loadProbe();
-    probe = r.probe;
-    console.log(probe ? 'fuzz: also running load() from src/config' : `fuzz: load() not exercised: ${r.why}`);
-  });
 
   it('has seed inputs', () => {
     expect(corpus.length).toBeGreaterThan(0);
