@@ -452,6 +452,21 @@ export class RequestHandler {
         if (outcome.code !== 'EFAILONSTATUS') this.logConnectFailure(req, worker, target, outcome, routed, true);
         continue;
       }
+      // Deliberate difference (docs/deviations.md "balancer-reset-retry"): a member that drops the connection before
+      // sending a byte of response — typically a backend being killed or restarted — makes httpd answer 502
+      // (AH01102). For an idempotent request without a body nothing can have been half-done that a second try
+      // would repeat harmfully, so apx tries another member instead, as nginx's `proxy_next_upstream error` does.
+      if (outcome.kind === 'read-failed' && attempts < balancer.maxAttempts && !res.headersSent && isReplayableReset(outcome, method, hasBody)) {
+        attempts++;
+        this.shared.errorLog.log({
+          module: 'proxy_http',
+          level: 'warn',
+          os: osError(outcome.code, outcome.message),
+          client: clientLabel(req),
+          message: `AH01102: error reading status line from remote server ${target.hostname}:${target.port} (route ${routeLabel(routed)}, backend ${worker.name}); retrying the ${method} on another member`,
+        });
+        continue;
+      }
       return this.finishOutcome(req, res, state, outcome, worker, target, routed, true);
     }
   }
@@ -891,6 +906,16 @@ function requestHeadBytes(method: string, path: string, headers: HeaderPairs, ke
 }
 
 /** llhttp errors in the header section (the status line parsed): httpd's AH01106 "bad header" case. */
+/** Methods RFC 9110 §9.2.2 calls idempotent and that carry no body here (see isReplayableReset). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** The backend closed or reset the connection: not a timeout, not a malformed answer. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** A read failure another balancer member may answer instead: reset before any response, idempotent, no body. */
+function isReplayableReset(outcome: Extract<AttemptOutcome, { kind: 'read-failed' }>, method: string, hasBody: boolean): boolean {
+  return !outcome.timedOut && !outcome.bodySent && !hasBody && IDEMPOTENT.has(method) && RESET_CODES.has(outcome.code);
+}
+
 const BAD_HEADER = new Set([
   'HPE_INVALID_HEADER_TOKEN',
   'HPE_INVALID_CONTENT_LENGTH',

@@ -1,7 +1,7 @@
 /** balancer:// on real sockets: pick order, failover, all members down. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorPage } from '../../src/runtime/errors.js';
-import { request, startTextBackend, type Backend } from '../support/backends.js';
+import { request, startEchoBackend, startTextBackend, type Backend } from '../support/backends.js';
 import { freePort } from '../support/ports.js';
 import { balancer, closeAll, model, route, serve, server } from './fixture.js';
 
@@ -116,5 +116,32 @@ describe('balancer', () => {
     await request(`${p.url}/x`);
     await new Promise((r) => setImmediate(r));
     expect(p.access.lines()).toEqual([`${a.url}/ 200`]);
+  });
+  // apx deviation "balancer-reset-retry": httpd answers these 502 (AH01102); apx retries idempotent requests
+  // without a body on another member, as nginx's proxy_next_upstream does.
+  describe('a member that drops the connection before answering', () => {
+    const rows: { name: string; fault: 'close' | 'reset'; method: string; body?: string; expected: string }[] = [
+      { name: 'GET, connection closed → the other member answers', fault: 'close', method: 'GET', expected: '200 A' },
+      { name: 'GET, connection reset → the other member answers', fault: 'reset', method: 'GET', expected: '200 A' },
+      { name: 'HEAD, reset → the other member answers', fault: 'reset', method: 'HEAD', expected: '200 ' },
+      { name: 'DELETE (idempotent, no body), reset → retried', fault: 'reset', method: 'DELETE', expected: '200 A' },
+      { name: 'POST is not idempotent → 502, as httpd', fault: 'reset', method: 'POST', expected: '502' },
+      { name: 'PUT with a body: the body is spent → 502, as httpd', fault: 'reset', method: 'PUT', body: 'payload', expected: '502' },
+    ];
+    for (const row of rows) {
+      it(row.name, async () => {
+        const broken = await startEchoBackend({ fault: row.fault });
+        try {
+          const p = await serve(model({ mainServer: server({ routes: [route('/', 'balancer://c/')] }), balancers: [balancer('c', [`${broken.url}/`, `${a.url}/`])] }));
+          const r = await request(`${p.url}/x`, { method: row.method, ...(row.body ? { body: row.body } : {}) });
+          expect(r.status === 200 ? `200 ${r.text}` : String(r.status)).toBe(row.expected);
+          expect(broken.requests).toHaveLength(1);
+          if (row.expected.startsWith('200')) expect(p.errors.text).toContain(`retrying the ${row.method} on another member`);
+          else expect(p.errors.text).toContain('AH01102');
+        } finally {
+          await broken.close();
+        }
+      });
+    }
   });
 });

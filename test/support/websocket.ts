@@ -1,0 +1,280 @@
+/**
+ * WebSocket peers for differential tests (the `ws` package): a scripted backend and an observing client.
+ *
+ * The backend is one node:http server. Plain requests get a short text answer naming what the backend saw; an
+ * upgrade to a path containing `/refuse200` or `/refuse403` is answered with that status instead of 101, one
+ * containing `/hang` is never answered; any other upgrade becomes a
+ * `ws` connection that echoes every message (text stays text, binary stays binary) and obeys commands sent as
+ * text messages starting with `!` (never echoed):
+ *
+ *   !close CODE REASON   close with that code and reason          !die          destroy the TCP socket, no close frame
+ *   !ping PAYLOAD        send a ping                              !burst N      send N text messages `m0`…`m<N-1>`
+ *   !frag A B            send one text message as two frames      !flood        send until the socket stops draining
+ *
+ * Each connection is recorded under the `id` query parameter of its URL, so a test can ask what the backend saw.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import WebSocket, { WebSocketServer, type RawData } from 'ws';
+
+export interface Frame {
+  type: 'text' | 'binary';
+  length: number;
+  /** The text, for text messages up to 200 characters; else the SHA-256 of the bytes. */
+  text?: string;
+  sha256?: string;
+}
+
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+export interface FloodResult {
+  /** Bytes handed to `ws.send`. */
+  queued: number;
+  /** `bufferedAmount` when the backend stopped: what its socket would not take. */
+  buffered: number;
+  /** True when the backend stopped because its socket stopped draining (not because it hit the cap). */
+  stalled: boolean;
+  /** Resolves with bufferedAmount once it drains to 0 (the client read everything). */
+  drained: Promise<number>;
+}
+
+/** What the backend saw on one connection. */
+export interface BackendConnection {
+  readonly id: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly received: Frame[];
+  readonly pongs: string[];
+  readonly pings: string[];
+  close: Closed | null;
+  readonly closed: Promise<Closed>;
+  /** Resolves after `!flood`, when the backend stopped queueing. */
+  readonly flooded: Promise<FloodResult>;
+  readonly socket: WebSocket;
+}
+
+export interface WsBackend {
+  readonly port: number;
+  readonly hostPort: string;
+  /** The connection with this `id` (waits for it to arrive). */
+  connection(id: string): Promise<BackendConnection>;
+  /** Plain (non-upgrade) requests seen, as `METHOD url upgrade=<Upgrade header or ->`. */
+  readonly plain: string[];
+  close(): Promise<void>;
+}
+
+/** Flood: message size, the cap on what is queued, and the bufferedAmount that counts as "stopped draining". */
+export const FLOOD_CHUNK = 64 * 1024;
+export const FLOOD_CAP = 96 * 1024 * 1024;
+export const FLOOD_HIGH_WATER = 8 * 1024 * 1024;
+
+export function frameOf(data: RawData | string, isBinary: boolean): Frame {
+  const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+  const f: Frame = { type: isBinary ? 'binary' : 'text', length: buf.length };
+  if (!isBinary && buf.length <= 200) f.text = buf.toString('utf8');
+  else f.sha256 = createHash('sha256').update(buf).digest('hex');
+  return f;
+}
+
+function idOf(url: string): string {
+  return new URL(url, 'http://x').searchParams.get('id') ?? url;
+}
+
+/**
+ * Queue FLOOD_CHUNK messages, yielding to the event loop after each (an in-process proxy must get to run), until
+ * the socket stops draining (FLOOD_HIGH_WATER bytes wait in ws's buffer) or FLOOD_CAP bytes were queued. A proxy
+ * that pushes back makes the buffer grow; one that swallows everything lets the cap be reached first.
+ */
+async function flood(ws: WebSocket): Promise<FloodResult> {
+  const chunk = Buffer.alloc(FLOOD_CHUNK, 0x61);
+  const socket = (ws as unknown as { _socket: Socket })._socket;
+  const pending = (): number => Math.max(ws.bufferedAmount, socket.writableLength);
+  let queued = 0;
+  while (queued < FLOOD_CAP && pending() < FLOOD_HIGH_WATER && ws.readyState === WebSocket.OPEN) {
+    ws.send(chunk, { binary: true });
+    queued += chunk.length;
+    await new Promise((r) => setImmediate(r));
+  }
+  const buffered = pending();
+  const drained = new Promise<number>((resolve) => {
+    const check = (): void => {
+      if (socket.writableLength === 0 || socket.destroyed) resolve(socket.writableLength);
+      else socket.once('drain', check);
+    };
+    check();
+  });
+  return { queued, buffered, stalled: buffered >= FLOOD_HIGH_WATER, drained };
+}
+
+function command(ws: WebSocket, text: string, onFlood: (f: FloodResult) => void): void {
+  const [cmd, ...args] = text.slice(1).split(' ');
+  switch (cmd) {
+    case 'close':
+      return ws.close(Number(args[0]), args.slice(1).join(' '));
+    case 'die':
+      return void (ws as unknown as { _socket: Socket })._socket.destroy();
+    case 'ping':
+      return ws.ping(args.join(' '));
+    case 'burst':
+      for (let i = 0; i < Number(args[0]); i++) ws.send(`m${i}`);
+      return;
+    case 'frag':
+      ws.send(args[0] ?? '', { fin: false });
+      ws.send(args[1] ?? '', { fin: true });
+      return;
+    case 'flood':
+      return void flood(ws).then(onFlood);
+    default:
+      ws.send(`unknown command ${cmd}`);
+  }
+}
+
+export async function startWsBackend(): Promise<WsBackend> {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const conns = new Map<string, BackendConnection>();
+  const waiting = new Map<string, ((c: BackendConnection) => void)[]>();
+  const plain: string[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const line = `${req.method} ${req.url} upgrade=${req.headers.upgrade ?? '-'}`;
+    plain.push(line);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(`plain ${line}`);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => {});
+    const url = req.url ?? '/';
+    // `/hang…`: read the request and never answer (the proxy's wait for the 101 must time out).
+    if (/\/hang/.test(url)) return;
+    const refusal = /\/refuse(\d{3})/.exec(url);
+    if (refusal) {
+      const body = `no websocket here (${refusal[1]})\n`;
+      socket.end(`HTTP/1.1 ${refusal[1]} ${refusal[1] === '200' ? 'OK' : 'Forbidden'}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      let onClose: (c: Closed) => void = () => {};
+      let onFlood: (f: FloodResult) => void = () => {};
+      const rec: BackendConnection = {
+        id: idOf(url),
+        url,
+        headers: req.headers,
+        received: [],
+        pongs: [],
+        pings: [],
+        close: null,
+        closed: new Promise<Closed>((r) => (onClose = r)),
+        flooded: new Promise<FloodResult>((r) => (onFlood = r)),
+        socket: ws,
+      };
+      ws.on('error', () => {});
+      ws.on('message', (data, isBinary) => {
+        const f = frameOf(data, isBinary);
+        if (!isBinary && f.text?.startsWith('!')) return command(ws, f.text, onFlood);
+        rec.received.push(f);
+        ws.send(data, { binary: isBinary });
+      });
+      ws.on('ping', (d) => rec.pings.push(d.toString()));
+      ws.on('pong', (d) => rec.pongs.push(d.toString()));
+      ws.on('close', (code, reason) => {
+        rec.close = { code, reason: reason.toString() };
+        onClose(rec.close);
+      });
+      conns.set(rec.id, rec);
+      for (const w of waiting.get(rec.id) ?? []) w(rec);
+      waiting.delete(rec.id);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    hostPort: `127.0.0.1:${port}`,
+    plain,
+    connection: (id) => {
+      const c = conns.get(id);
+      if (c) return Promise.resolve(c);
+      return new Promise((resolve) => waiting.set(id, [...(waiting.get(id) ?? []), resolve]));
+    },
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+// ───────────────────────────────────────────── the client ─────────────────────────────────────────────
+
+/** How the opening handshake ended. */
+export type Handshake = { kind: 'open'; status: 101 } | { kind: 'refused'; status: number; body: string } | { kind: 'error'; code: string };
+
+export interface WsClient {
+  readonly ws: WebSocket;
+  readonly handshake: Promise<Handshake>;
+  readonly messages: Frame[];
+  readonly pongs: string[];
+  readonly pings: string[];
+  readonly closed: Promise<Closed>;
+  /** Resolves once `n` messages have arrived. */
+  received(n: number): Promise<Frame[]>;
+  /** Raw bytes received after the handshake (for the flood). */
+  bytes(): number;
+}
+
+/** Open a WebSocket to `base` + `path` with `Host: host`; never rejects (failures are observations). */
+export function openClient(base: string, path: string, host = 'proxy.test'): WsClient {
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${path}`, { headers: { Host: host }, maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
+  const messages: Frame[] = [];
+  const pongs: string[] = [];
+  const pings: string[] = [];
+  const want: { n: number; resolve: (f: Frame[]) => void }[] = [];
+  let bytes = 0;
+  let onClose: (c: Closed) => void = () => {};
+  const closed = new Promise<Closed>((r) => (onClose = r));
+  const handshake = new Promise<Handshake>((resolve) => {
+    ws.once('open', () => resolve({ kind: 'open', status: 101 }));
+    ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        resolve({ kind: 'refused', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') });
+        onClose({ code: 0, reason: 'refused' });
+      });
+      res.on('error', () => resolve({ kind: 'refused', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') }));
+    });
+    ws.on('error', (err: Error & { code?: string }) => resolve({ kind: 'error', code: err.code ?? err.message }));
+  });
+  ws.on('message', (data, isBinary) => {
+    const f = frameOf(data, isBinary);
+    bytes += f.length;
+    messages.push(f);
+    for (const w of [...want]) {
+      if (messages.length >= w.n) {
+        want.splice(want.indexOf(w), 1);
+        w.resolve(messages.slice(0, w.n));
+      }
+    }
+  });
+  ws.on('ping', (d) => pings.push(d.toString()));
+  ws.on('pong', (d) => pongs.push(d.toString()));
+  ws.on('close', (code, reason) => onClose({ code, reason: reason.toString() }));
+  return {
+    ws,
+    handshake,
+    messages,
+    pongs,
+    pings,
+    closed,
+    received: (n) => (messages.length >= n ? Promise.resolve(messages.slice(0, n)) : new Promise((resolve) => want.push({ n, resolve }))),
+    bytes: () => bytes,
+  };
+}
