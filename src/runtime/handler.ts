@@ -177,7 +177,8 @@ export class RequestHandler {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, lctx: ListenerContext): boolean {
     const clientHeaders = pairsFromRaw(req.rawHeaders);
     const requested = getHeader(clientHeaders, 'upgrade') ?? '';
-    if (req.method !== 'GET' || requested.trim().toLowerCase() !== 'websocket') return false;
+    // mod_proxy_http checks neither the method nor the protocol here: the worker's upgrade= list decides (below).
+    if (!requested.trim()) return false;
     // A head httpd would refuse is answered by handle() with its status, never tunnelled.
     const limits = selectServer(lctx, null, stripV4Mapped(req.socket.localAddress)).server.limits ?? DEFAULT_LIMITS;
     if (checkRequestHead({ method: req.method, url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits)) return false;
@@ -250,6 +251,7 @@ export class RequestHandler {
       port: t.port,
       path: t.path,
       headers,
+      timeouts: { client: sr.server.timeouts.timeout, backend: w.params.timeout },
       onStatus: (s) => {
         status = s;
       },
@@ -405,6 +407,7 @@ export class RequestHandler {
     }
     state.env['BALANCER_NAME'] = `balancer://${balancer.name}`;
     let attempts = 0;
+    let resetRetries = 0;
     const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
     const balancerUrl = `${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`;
     for (;;) {
@@ -456,8 +459,10 @@ export class RequestHandler {
       // sending a byte of response — typically a backend being killed or restarted — makes httpd answer 502
       // (AH01102). For an idempotent request without a body nothing can have been half-done that a second try
       // would repeat harmfully, so apx tries another member instead, as nginx's `proxy_next_upstream error` does.
-      if (outcome.kind === 'read-failed' && attempts < balancer.maxAttempts && !res.headersSent && isReplayableReset(outcome, method, hasBody)) {
-        attempts++;
+      // Counted apart from `maxattempts`: the retry may well meet the dying member again, refused this time, and
+      // that connect failure must still fail over as usual.
+      if (outcome.kind === 'read-failed' && resetRetries < balancer.members.length - 1 && !res.headersSent && isReplayableReset(outcome, method, hasBody)) {
+        resetRetries++;
         this.shared.errorLog.log({
           module: 'proxy_http',
           level: 'warn',

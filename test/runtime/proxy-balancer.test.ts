@@ -128,6 +128,21 @@ describe('balancer', () => {
       { name: 'POST is not idempotent → 502, as httpd', fault: 'reset', method: 'POST', expected: '502' },
       { name: 'PUT with a body: the body is spent → 502, as httpd', fault: 'reset', method: 'PUT', body: 'payload', expected: '502' },
     ];
+    it('the retry meets the dying member again, refused now: it still fails over (maxattempts is not spent)', async () => {
+      let dying: Backend | null = null;
+      dying = await startEchoBackend({
+        handler: (req) => {
+          req.socket.destroy();
+          void dying?.close();
+        },
+      });
+      // loadfactor 3:1 makes byrequests pick the dying member twice in a row.
+      const p = await serve(model({ mainServer: server({ routes: [route('/', 'balancer://c/')] }), balancers: [balancer('c', [[`${dying.url}/`, { loadFactor: 3 }], `${a.url}/`])] }));
+      const r = await request(`${p.url}/x`);
+      expect(`${r.status} ${r.text}`).toBe('200 A');
+      expect(p.errors.text).toContain('retrying the GET on another member');
+      expect(p.errors.text).toContain('AH00959');
+    });
     for (const row of rows) {
       it(row.name, async () => {
         const broken = await startEchoBackend({ fault: row.fault });
