@@ -1,52 +1,109 @@
 /**
  * `npm run bench:serve`: apx serve beside Apache httpd 2.4 (Debian's mpm_event defaults) and nginx as proxies
  * in front of the same fast backends, and the backend alone for scale — all on the tutorial's balancer config
- * (samples/000-default.balancer.conf: two members, byrequests), measured with wrk in one run, targets
- * alternating round by round so no one gets a quieter machine. Prints requests/s, p50/p99 latency, errors
- * and the peak memory of each server (summed over its processes), with ratios to Apache.
+ * (samples/000-default.balancer.conf: two members, byrequests), targets alternating round by round so no one gets
+ * a quieter machine. Three scenarios (bench/lib/serve-targets.ts):
  *
- * The backends are one nginx (one worker) answering "Hello world!" and "Howdy world!" on two ports: a backend
- * far faster than any of the proxies, so the proxy is what is measured. Every proxy writes an access log to a
- * file, as a packaged server does.
+ * - `http`: wrk with keep-alive; requests/s, p50/p99 latency, errors, peak memory of each server (summed over
+ *   its processes, and its largest process), CPU µs per request, ratios to Apache.
+ * - `https`: the same with TLS on the proxy (`SSLEngine on`, a self-signed RSA 2048 certificate made per run with
+ *   the openssl CLI; Apache with mod_ssl and Debian's ssl.conf, nginx `listen … ssl`, apx on the same Apache
+ *   config); the backends stay plain HTTP. wrk over https, keep-alive.
+ * - `ws`: WebSocket echo through `ProxyPass /ws/ ws://…` (Apache: mod_proxy_wstunnel; nginx: proxy_http_version
+ *   1.1 + Upgrade/Connection; apx: the same Apache config) to a raw-frame echo backend (bench/lib/ws-echo.ts),
+ *   driven by bench/lib/ws-load.ts: N connections, each a closed loop of small binary messages (send, wait for the
+ *   echo, send again). Messages/s, round-trip p50/p99, errors (handshakes failed, connections closed early, wrong
+ *   echoes), memory, CPU µs per message.
  *
- * Target (issue 5): apx ≥ 1.5× Apache's requests/s with p99 ≤ Apache's, zero errors, under 150 MB at 1,000
- * concurrent keep-alive connections.
+ * The backends: one nginx (one worker) answering "Hello world!" and "Howdy world!" on two ports, and the echo
+ * server — far faster than any of the proxies, so the proxy is what is measured. Every proxy writes an access log
+ * to a file, as a packaged server does.
  *
- *   npm run bench:serve -- [--connections 1000[,100…]] [--duration 10] [--warmup 3] [--rounds 2] [--threads 2]
- *                          [--apx-args "--workers 2"] [--only apx,apache] [--check]
+ * Targets: issue 5 (http): apx ≥ 1.5× Apache's requests/s with p99 ≤ Apache's, zero errors, under 150 MB at 1,000
+ * concurrent keep-alive connections. Issue 7 (https, ws): apx ≥ Apache on requests/s (messages/s) and p99.
+ *
+ *   npm run bench:serve -- [--scenario http,https,ws] [--connections 1000[,100…]] [--duration 10] [--warmup 3]
+ *                          [--rounds 2] [--threads 2] [--apx-args "--workers 2"] [--only apx,apache] [--check]
+ *                          [--ws-size 32] [--ws-procs 2] [--echo-workers 1] [--apx-node-args "--cpu-prof --cpu-prof-dir=DIR"]
+ * --connections, --duration and --warmup apply to every scenario; without them http and https run 1,000
+ * connections, 10 s after 3 s of warm-up, and ws 100 and 1,000 connections, 6 s after 2 s.
  * --check exits 1 when a target is missed (by default the bench only reports).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createServerRoot, startApache, disposeAllApache, type RunningApache } from '../test/support/apache.js';
-import { freePort, waitForPort, portAccepts } from '../test/support/ports.js';
+import { disposeAllApache } from '../test/support/apache.js';
+import { portAccepts } from '../test/support/ports.js';
+import { cpuUs, maxProcessMb, processTree, rssMb, samplePeak } from './lib/procs.js';
+import {
+  ALL_SCENARIOS,
+  ALL_TARGETS,
+  backendAlone,
+  startApacheProxy,
+  startApx,
+  startBackends,
+  startNginxProxy,
+  type Backends,
+  type Scenario,
+  type Server,
+  type TargetName,
+} from './lib/serve-targets.js';
+import { makeSelfSigned, type CertPair } from './lib/tls-certs.js';
+import { wsLoad, wsSanity } from './lib/ws-load.js';
 
-const HOST = '127.0.0.1';
-const NGINX = '/usr/sbin/nginx';
 const WRK = '/usr/bin/wrk';
-const SAMPLE = fileURLToPath(new URL('../../samples/000-default.balancer.conf', import.meta.url));
-const APX_BIN = fileURLToPath(new URL('../../bin/apx.js', import.meta.url));
-
-type TargetName = 'backend' | 'apache' | 'nginx' | 'apx';
-const ALL_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx'];
 
 interface Options {
-  connections: number[];
-  durationS: number;
-  warmupS: number;
+  scenarios: Scenario[];
+  /** null: each scenario's default. */
+  connections: number[] | null;
+  /** null: each scenario's default (DEFAULT_TIMES). */
+  durationS: number | null;
+  warmupS: number | null;
   rounds: number;
   threads: number;
   apxArgs: string[];
+  /** Node flags for apx (e.g. --cpu-prof --cpu-prof-dir=DIR). */
+  apxNodeArgs: string[];
   only: TargetName[];
   check: boolean;
+  wsSize: number;
+  wsProcs: number;
+  echoWorkers: number;
 }
 
-function options(argv: readonly string[]): Options {
-  const o: Options = { connections: [1000], durationS: 10, warmupS: 3, rounds: 2, threads: 2, apxArgs: [], only: [...ALL_TARGETS], check: false };
+const DEFAULT_CONNECTIONS: Record<Scenario, number[]> = { http: [1000], https: [1000], ws: [100, 1000] };
+/**
+ * Seconds measured and of warm-up per run, unless --duration/--warmup say otherwise. The WebSocket closed loops are
+ * steady within a second (no connection churn, nothing to cache), and ws runs twice as many connection counts:
+ * shorter runs keep the default bench (all three scenarios, 2 rounds) around six minutes.
+ */
+const DEFAULT_TIMES: Record<Scenario, { durationS: number; warmupS: number }> = {
+  http: { durationS: 10, warmupS: 3 },
+  https: { durationS: 10, warmupS: 3 },
+  ws: { durationS: 6, warmupS: 2 },
+};
+
+export function options(argv: readonly string[]): Options {
+  const o: Options = {
+    scenarios: [...ALL_SCENARIOS],
+    connections: null,
+    durationS: null,
+    warmupS: null,
+    rounds: 2,
+    threads: 2,
+    apxArgs: [],
+    apxNodeArgs: [],
+    only: [...ALL_TARGETS],
+    check: false,
+    wsSize: 32,
+    wsProcs: 2,
+    echoWorkers: 1,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -59,250 +116,30 @@ function options(argv: readonly string[]): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${a}: ${v} is not a positive integer`);
       return n;
     };
+    const list = <T extends string>(all: readonly T[]): T[] => {
+      const names = next().split(',');
+      for (const n of names) if (!all.includes(n as T)) throw new Error(`${a}: unknown ${JSON.stringify(n)} (${all.join(', ')})`);
+      return names as T[];
+    };
     if (a === '--connections') o.connections = next().split(',').map(num);
+    else if (a === '--scenario' || a === '--scenarios') o.scenarios = list(ALL_SCENARIOS);
     else if (a === '--duration') o.durationS = num(next());
     else if (a === '--warmup') o.warmupS = Number(next());
     else if (a === '--rounds') o.rounds = num(next());
     else if (a === '--threads') o.threads = num(next());
     else if (a === '--apx-args') o.apxArgs = next().split(/\s+/).filter(Boolean);
-    else if (a === '--only') {
-      const names = next().split(',');
-      for (const n of names) if (!ALL_TARGETS.includes(n as TargetName)) throw new Error(`--only: unknown target ${n} (${ALL_TARGETS.join(', ')})`);
-      o.only = names as TargetName[];
-    } else if (a === '--check') o.check = true;
+    else if (a === '--apx-node-args') o.apxNodeArgs = next().split(/\s+/).filter(Boolean);
+    else if (a === '--only') o.only = list(ALL_TARGETS);
+    else if (a === '--check') o.check = true;
+    else if (a === '--ws-size') {
+      o.wsSize = num(next());
+      if (o.wsSize > 65535) throw new Error('--ws-size: at most 65535 bytes');
+    } else if (a === '--ws-procs') o.wsProcs = num(next());
+    else if (a === '--echo-workers') o.echoWorkers = num(next());
     else throw new Error(`unknown option ${a} (see the comment at the top of bench/serve.ts)`);
   }
+  if (o.warmupS !== null && (!Number.isFinite(o.warmupS) || o.warmupS < 0)) throw new Error('--warmup: a number of seconds ≥ 0');
   return o;
-}
-
-// ───────────────────────────────────────────── processes ─────────────────────────────────────────────
-
-/** Our server process and every descendant (Apache's and nginx's children, apx's cluster workers). */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(d));
-      children.set(ppid, list);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const p = stack.pop()!;
-    out.push(p);
-    stack.push(...(children.get(p) ?? []));
-  }
-  return out;
-}
-
-function rssMb(pids: readonly number[]): number {
-  let kb = 0;
-  for (const p of pids) {
-    try {
-      const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) kb += Number(m[1]);
-    } catch {
-      // exited
-    }
-  }
-  return kb / 1024;
-}
-
-/** The largest single process's RSS in a tree, MB (issue 5's budget is per process for a cluster). */
-function maxProcessMb(pids: readonly number[]): number {
-  return Math.max(0, ...pids.map((p) => rssMb([p])));
-}
-
-/**
- * CPU time (user + system, all threads) the processes have used so far, in µs. Per request it is the number a busy
- * shared machine disturbs least: req/s depends on how much of the cores the others leave, CPU per request hardly.
- */
-function cpuUs(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const p of pids) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime + stime, plus cutime + cstime: a child that exited (Apache retires idle children) and was reaped
-      // moves its CPU time into its parent's, so the tree's sum never goes backwards.
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch {
-      // exited
-    }
-  }
-  return (ticks * 1e6) / CLK_TCK;
-}
-const CLK_TCK = 100;
-
-/** Sample the summed RSS of a process tree (and its largest process) until stopped; resolves with the peaks, MB. */
-function samplePeak(root: number): { stop(): { total: number; process: number } } {
-  let peak = 0;
-  let peakProcess = 0;
-  const sample = (): void => {
-    const pids = processTree(root);
-    peak = Math.max(peak, rssMb(pids));
-    peakProcess = Math.max(peakProcess, maxProcessMb(pids));
-  };
-  sample();
-  const timer = setInterval(sample, 200);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      sample();
-      return { total: peak, process: peakProcess };
-    },
-  };
-}
-
-interface Server {
-  readonly name: TargetName;
-  readonly label: string;
-  readonly url: string;
-  /** The process whose tree is measured. */
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-function spawnServer(cmd: string, args: readonly string[], logFile: string): ChildProcess {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  child.on('exit', () => writeFileSync(logFile, out));
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitUp(child: ChildProcess, port: number, what: string): Promise<void> {
-  const died = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before listening`))));
-  await Promise.race([waitForPort(port, 15_000), died]);
-}
-
-// ───────────────────────────────────────────── the servers ─────────────────────────────────────────────
-
-async function startBackends(dir: string): Promise<{ ports: [number, number]; stop(): Promise<void> }> {
-  const [a, b] = [await freePort(), await freePort()];
-  const conf = join(dir, 'backend-nginx.conf');
-  // backlog=4096: a proxy opening hundreds of backend connections at once must not meet a full accept queue (SYNs
-  // dropped and retried after 1 s, 3 s) — that measures the backend's listen queue, not the proxy.
-  writeFileSync(
-    conf,
-    `worker_processes 1;
-pid ${dir}/backend-nginx.pid;
-error_log ${dir}/backend-nginx-error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 120s;
-  server { listen ${HOST}:${a} backlog=4096; location / { default_type "text/html; charset=utf-8"; return 200 "Hello world!"; } }
-  server { listen ${HOST}:${b} backlog=4096; location / { default_type "text/html; charset=utf-8"; return 200 "Howdy world!"; } }
-}
-`,
-  );
-  const child = spawnServer(NGINX, ['-p', dir, '-e', `${dir}/backend-nginx-error.log`, '-c', conf, '-g', 'daemon off;'], join(dir, 'backend-nginx.out'));
-  await waitUp(child, a, 'backend nginx');
-  await waitForPort(b, 5_000);
-  return { ports: [a, b], stop: () => stopChild(child) };
-}
-
-/** The tutorial's sample with its members on our backends and its vhost on `vhostPort`. */
-function sampleFor(ports: readonly [number, number], vhostPort: string): string {
-  return readFileSync(SAMPLE, 'utf8')
-    .replace('127.0.0.1:8080', `127.0.0.1:${ports[0]}`)
-    .replace('127.0.0.1:8081', `127.0.0.1:${ports[1]}`)
-    .replace('<VirtualHost *:80>', `<VirtualHost *:${vhostPort}>`);
-}
-
-async function startApacheProxy(ports: readonly [number, number]): Promise<Server> {
-  // Debian's profile: apache2.conf settings, mpm_event.conf (StartServers 2, ThreadsPerChild 25,
-  // MaxRequestWorkers 150), KeepAlive On with MaxKeepAliveRequests 100, and a combined access log.
-  const root = await createServerRoot({
-    profile: 'debian',
-    modules: ['proxy_http', 'proxy_balancer', 'lbmethod_byrequests'],
-    config: sampleFor(ports, '{{PORT}}'),
-  });
-  const httpd: RunningApache = await startApache(root);
-  return { name: 'apache', label: 'Apache 2.4 mpm_event', url: `${httpd.url}/`, pid: httpd.pid, stop: () => httpd.stop() };
-}
-
-async function startNginxProxy(dir: string, ports: readonly [number, number]): Promise<Server> {
-  const port = await freePort();
-  const conf = join(dir, 'proxy-nginx.conf');
-  // What an nginx admin writes for the same balancer: round robin, upstream keep-alive, access log on.
-  writeFileSync(
-    conf,
-    `worker_processes auto;
-pid ${dir}/proxy-nginx.pid;
-error_log ${dir}/proxy-nginx-error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log ${dir}/proxy-nginx-access.log combined;
-  upstream mycluster { server ${HOST}:${ports[0]}; server ${HOST}:${ports[1]}; keepalive 64; }
-  server {
-    listen ${HOST}:${port};
-    location / {
-      proxy_pass http://mycluster;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    }
-  }
-}
-`,
-  );
-  const child = spawnServer(NGINX, ['-p', dir, '-e', `${dir}/proxy-nginx-error.log`, '-c', conf, '-g', 'daemon off;'], join(dir, 'proxy-nginx.out'));
-  await waitUp(child, port, 'nginx proxy');
-  return { name: 'nginx', label: 'nginx (reference)', url: `http://${HOST}:${port}/`, pid: child.pid!, stop: () => stopChild(child) };
-}
-
-async function startApx(dir: string, ports: readonly [number, number], extra: readonly string[]): Promise<Server> {
-  const port = await freePort();
-  const file = join(dir, '000-default.balancer.conf');
-  writeFileSync(file, sampleFor(ports, '80'));
-  const args = [APX_BIN, 'serve', file, '--listen', `${HOST}:${port}`, '--access-log', join(dir, 'apx-access.log'), ...extra];
-  const outFile = join(dir, 'apx.out');
-  const child = spawnServer(process.execPath, args, outFile);
-  try {
-    await waitUp(child, port, 'apx serve');
-  } catch (err) {
-    await stopChild(child);
-    await sleep(100);
-    let out = '';
-    try {
-      out = readFileSync(outFile, 'utf8').trim().split('\n').slice(-3).join(' / ');
-    } catch {
-      /* none */
-    }
-    throw new Error(`${err instanceof Error ? err.message : String(err)}${out ? `: ${out}` : ''}`);
-  }
-  return { name: 'apx', label: `apx serve${extra.length ? ` ${extra.join(' ')}` : ''}`, url: `http://${HOST}:${port}/`, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 // ───────────────────────────────────────────── wrk ─────────────────────────────────────────────
@@ -349,55 +186,155 @@ function wrk(url: string, connections: number, threads: number, seconds: number)
   });
 }
 
-/** A few plain requests first: the proxy must really answer the tutorial's two texts, alternating. */
-async function sanity(url: string): Promise<string> {
+/** One GET (no keep-alive agent); for https the run's own certificate is the only CA trusted. */
+function get(url: string, ca: Buffer | null): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, { agent: false, ...(ca ? { ca } : {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A few plain requests first: the proxy must really answer the tutorial's two texts (or tunnel the echo). */
+async function sanity(s: Server, ca: Buffer | null): Promise<string> {
+  if (s.url.startsWith('ws:')) return wsSanity(s.url);
   const seen: string[] = [];
-  for (let i = 0; i < 4; i++) {
-    const r = await fetch(url);
-    seen.push((await r.text()).trim());
-    if (r.status !== 200) return `answered ${r.status}`;
+  try {
+    for (let i = 0; i < 4; i++) {
+      const r = await get(s.url, ca);
+      seen.push(r.body.trim());
+      if (r.status !== 200) return `answered ${r.status}`;
+    }
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
   if (!seen.every((t) => t === 'Hello world!' || t === 'Howdy world!')) return `unexpected answers ${JSON.stringify(seen)}`;
   return '';
 }
 
-// ───────────────────────────────────────────── report ─────────────────────────────────────────────
+// ───────────────────────────────────────────── measuring ─────────────────────────────────────────────
 
-interface Measurement extends WrkResult {
+interface Measurement {
+  /** Requests/s or messages/s. */
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Requests or messages answered. */
+  count: number;
+  /** Errors by kind (all rounds). */
+  errors: Record<string, number>;
   peakMb: number;
   /** The largest single process's peak RSS. */
   peakProcessMb: number;
-  /** CPU µs the server's processes spent per request answered (NaN for the backend row). */
-  cpuUsPerRequest: number;
+  /** CPU µs the server's processes spent per request or message (NaN when not measured). */
+  cpuUsPer: number;
+  /** The ws load generator's own CPU µs per message. */
+  generatorUsPer: number;
+  firstProblem: string;
+}
+
+const errorTotal = (m: Measurement): number => Object.values(m.errors).reduce((s, n) => s + n, 0);
+
+interface Times {
+  readonly durationS: number;
+  readonly warmupS: number;
+}
+
+async function measureOnce(scenario: Scenario, s: Server, c: number, o: Options, t: Times, backends: Backends): Promise<Measurement> {
+  const sampler = s.pid ? samplePeak(s.pid) : null;
+  const memory = (): { total: number; process: number } => {
+    if (sampler) return sampler.stop();
+    const tree = processTree(backends.nginxPid());
+    return { total: rssMb(tree), process: maxProcessMb(tree) };
+  };
+  const cpuNow = (): number => (s.pid ? cpuUs(processTree(s.pid)) : NaN);
+  if (scenario === 'ws') {
+    let cpuBefore = NaN;
+    let cpuAfter = NaN;
+    const r = await wsLoad({
+      url: s.url,
+      connections: c,
+      procs: o.wsProcs,
+      payloadBytes: o.wsSize,
+      warmupS: t.warmupS,
+      durationS: t.durationS,
+      connectTimeoutMs: 10_000,
+      onMeasureStart: () => (cpuBefore = cpuNow()),
+      onMeasureEnd: () => (cpuAfter = cpuNow()),
+    });
+    const peak = memory();
+    return {
+      rate: r.messagesPerS,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      count: r.messages,
+      errors: { 'handshakes failed': r.connectFailed, 'closed early': r.closedEarly, 'wrong echoes': r.badFrames },
+      peakMb: peak.total,
+      peakProcessMb: peak.process,
+      cpuUsPer: (cpuAfter - cpuBefore) / r.messages,
+      generatorUsPer: r.generatorCpuUsPerMessage,
+      firstProblem: r.firstProblem,
+    };
+  }
+  if (t.warmupS > 0) await wrk(s.url, c, o.threads, t.warmupS);
+  const cpuBefore = cpuNow();
+  const r = await wrk(s.url, c, o.threads, t.durationS);
+  const cpuUsPer = (cpuNow() - cpuBefore) / r.requests;
+  const peak = memory();
+  const [connect, read, write, timeout] = r.errorKinds;
+  return {
+    rate: r.rps,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    count: r.requests,
+    errors: { 'non-2xx/3xx': r.non2xx, 'socket connect': connect, read, write, timeout },
+    peakMb: peak.total,
+    peakProcessMb: peak.process,
+    cpuUsPer,
+    generatorUsPer: NaN,
+    firstProblem: '',
+  };
 }
 
 function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function summarize(ms: readonly Measurement[]): Measurement {
+  const errors: Record<string, number> = {};
+  for (const m of ms) for (const [k, n] of Object.entries(m.errors)) errors[k] = (errors[k] ?? 0) + n;
   return {
-    rps: median(ms.map((m) => m.rps)),
+    rate: median(ms.map((m) => m.rate)),
     p50Ms: median(ms.map((m) => m.p50Ms)),
     p99Ms: median(ms.map((m) => m.p99Ms)),
-    requests: ms.reduce((s, m) => s + m.requests, 0),
-    non2xx: ms.reduce((s, m) => s + m.non2xx, 0),
-    socketErrors: ms.reduce((s, m) => s + m.socketErrors, 0),
-    errorKinds: [0, 1, 2, 3].map((i) => ms.reduce((s, m) => s + m.errorKinds[i]!, 0)) as [number, number, number, number],
+    count: ms.reduce((s, m) => s + m.count, 0),
+    errors,
     peakMb: Math.max(...ms.map((m) => m.peakMb)),
     peakProcessMb: Math.max(...ms.map((m) => m.peakProcessMb)),
-    cpuUsPerRequest: median(ms.map((m) => m.cpuUsPerRequest)),
+    cpuUsPer: median(ms.map((m) => m.cpuUsPer)),
+    generatorUsPer: median(ms.map((m) => m.generatorUsPer)),
+    firstProblem: ms.map((m) => m.firstProblem).find(Boolean) ?? '',
   };
 }
+
+// ───────────────────────────────────────────── report ─────────────────────────────────────────────
 
 function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-function table(connections: number, rows: { label: string; m: Measurement | string }[], apache: Measurement | undefined): string {
-  const head = ['server', 'req/s', '× Apache', 'p50 ms', 'p99 ms', 'p99 ÷ Apache', 'errors', 'peak MB', 'max/proc', 'CPU µs/req'];
+function table(scenario: Scenario, connections: number, rows: { label: string; m: Measurement | string }[], apache: Measurement | undefined): string {
+  const unit = scenario === 'ws' ? 'msg' : 'req';
+  const head = ['server', `${unit}/s`, '× Apache', 'p50 ms', 'p99 ms', 'p99 ÷ Apache', 'errors', 'peak MB', 'max/proc', `CPU µs/${unit}`];
   const widths = [26, 10, 9, 8, 9, 13, 8, 8, 8, 10];
   const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i]!, i > 0)).join('  ');
   const out = [`${connections} connections:`, line(head), line(widths.map((w) => '-'.repeat(w)))];
@@ -410,48 +347,84 @@ function table(connections: number, rows: { label: string; m: Measurement | stri
     out.push(
       line([
         r.label,
-        m.rps.toFixed(0),
-        apache ? (m.rps / apache.rps).toFixed(2) : '-',
+        m.rate.toFixed(0),
+        apache ? (m.rate / apache.rate).toFixed(2) : '-',
         m.p50Ms.toFixed(2),
         m.p99Ms.toFixed(2),
         apache ? (m.p99Ms / apache.p99Ms).toFixed(2) : '-',
-        String(m.non2xx + m.socketErrors),
+        String(errorTotal(m)),
         m.peakMb.toFixed(0),
         m.peakProcessMb.toFixed(0),
-        Number.isNaN(m.cpuUsPerRequest) ? '-' : m.cpuUsPerRequest.toFixed(0),
+        Number.isNaN(m.cpuUsPer) ? '-' : m.cpuUsPer.toFixed(0),
       ]),
     );
   }
   for (const r of rows) {
-    if (typeof r.m === 'string' || r.m.non2xx + r.m.socketErrors === 0) continue;
-    const [c, rd, w, t] = r.m.errorKinds;
-    out.push(`  ${r.label} errors of ${r.m.requests} requests: ${r.m.non2xx} non-2xx/3xx, socket connect ${c}, read ${rd}, write ${w}, timeout ${t}`);
+    if (typeof r.m === 'string' || errorTotal(r.m) === 0) continue;
+    const kinds = Object.entries(r.m.errors)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    const what = scenario === 'ws' ? `${r.m.count} messages, ${connections} connections per round` : `${r.m.count} requests`;
+    out.push(`  ${r.label} errors (${what}): ${kinds}${r.m.firstProblem ? `; first: ${r.m.firstProblem}` : ''}`);
+  }
+  if (scenario === 'ws') {
+    const gen = median(rows.flatMap((r) => (typeof r.m === 'string' ? [] : [r.m.generatorUsPer])));
+    if (!Number.isNaN(gen)) out.push(`  load generator: ${gen.toFixed(1)} CPU µs per message (median over the rows)`);
   }
   return out.join('\n');
 }
 
+function checkTargets(scenario: Scenario, c: number, apx: Measurement, apache: Measurement): [string, boolean][] {
+  const unit = scenario === 'ws' ? 'messages/s' : 'requests/s';
+  const p99 = `p99 ≤ Apache's (${apx.p99Ms.toFixed(2)} vs ${apache.p99Ms.toFixed(2)} ms)`;
+  if (scenario === 'http') {
+    if (c < 1000) return [];
+    return [
+      [`requests/s ≥ 1.5× Apache (${(apx.rate / apache.rate).toFixed(2)}×)`, apx.rate >= 1.5 * apache.rate],
+      [p99, apx.p99Ms <= apache.p99Ms],
+      [`zero errors (${errorTotal(apx)})`, errorTotal(apx) === 0],
+      [`under 150 MB per process (${apx.peakProcessMb.toFixed(0)} MB; ${apx.peakMb.toFixed(0)} MB in all)`, apx.peakProcessMb < 150],
+    ];
+  }
+  return [
+    [`${unit} ≥ Apache's (${(apx.rate / apache.rate).toFixed(2)}×)`, apx.rate >= apache.rate],
+    [p99, apx.p99Ms <= apache.p99Ms],
+  ];
+}
+
+const TITLES: Record<Scenario, string> = {
+  http: 'HTTP (wrk, keep-alive)',
+  https: 'HTTPS (TLS on the proxy, self-signed RSA 2048; backends plain HTTP; wrk, keep-alive)',
+  ws: 'WebSocket echo (closed loop per connection)',
+};
+
 // ───────────────────────────────────────────── main ─────────────────────────────────────────────
 
-async function main(): Promise<number> {
-  const o = options(process.argv.slice(2));
-  const loadStart = loadavg();
-  const dir = mkdtempSync(join(tmpdir(), 'apx-bench-serve-'));
+const load = (): string => loadavg().map((x) => x.toFixed(1)).join(', ');
+
+async function runScenario(scenario: Scenario, o: Options, dir: string, backends: Backends, certs: CertPair | null): Promise<{ missed: number; apxFailed: boolean }> {
+  const loadStart = load();
+  const started = Date.now();
+  const connections = o.connections ?? DEFAULT_CONNECTIONS[scenario];
+  const t: Times = { durationS: o.durationS ?? DEFAULT_TIMES[scenario].durationS, warmupS: o.warmupS ?? DEFAULT_TIMES[scenario].warmupS };
   const servers: Server[] = [];
   const failed = new Map<TargetName, string>();
-  let backends: Awaited<ReturnType<typeof startBackends>> | undefined;
+  const ca = certs ? readFileSync(certs.certFile) : null;
   try {
-    backends = await startBackends(dir);
-    const ports = backends.ports;
-    const starters: Record<TargetName, () => Promise<Server>> = {
-      backend: async () => ({ name: 'backend', label: 'backend alone (nginx)', url: `http://${HOST}:${ports[0]}/`, pid: 0, stop: async () => {} }),
-      apache: () => startApacheProxy(ports),
-      nginx: () => startNginxProxy(dir, ports),
-      apx: () => startApx(dir, ports, o.apxArgs),
+    const starters: Record<TargetName, () => Promise<Server | string>> = {
+      backend: async () => backendAlone(scenario, backends),
+      apache: () => startApacheProxy(scenario, backends, certs),
+      nginx: () => startNginxProxy(scenario, dir, backends, certs),
+      apx: () => startApx(scenario, dir, backends, certs, o.apxArgs, o.apxNodeArgs),
     };
     for (const name of o.only) {
       try {
         const s = await starters[name]();
-        const problem = await sanity(s.url);
+        if (typeof s === 'string') {
+          failed.set(name, s);
+          continue;
+        }
+        const problem = await sanity(s, ca);
         if (problem) {
           await s.stop();
           failed.set(name, `not measured: ${problem}`);
@@ -460,13 +433,14 @@ async function main(): Promise<number> {
         failed.set(name, `did not start: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const results = new Map<string, Measurement[]>();
     process.stderr.write(
-      `bench:serve: ${servers.map((s) => s.name).join(', ')}; wrk -t${o.threads}, ${o.durationS}s runs after ${o.warmupS}s warm-up, ` +
-        `${o.rounds} round(s), ${o.connections.join('/')} connections; backend nginx on ${ports.join(', ')}\n`,
+      `bench:serve ${scenario}: ${servers.map((s) => s.name).join(', ')}; ` +
+        (scenario === 'ws' ? `${o.wsProcs} generator processes, ${o.wsSize}-byte messages` : `wrk -t${o.threads}`) +
+        `, ${t.durationS}s runs after ${t.warmupS}s warm-up, ${o.rounds} round(s), ${connections.join('/')} connections\n`,
     );
+    const results = new Map<string, Measurement[]>();
     for (let round = 1; round <= o.rounds; round++) {
-      for (const c of o.connections) {
+      for (const c of connections) {
         // Alternate the order each round so no server always runs right after another's heavy load.
         const order = round % 2 ? servers : [...servers].reverse();
         for (const s of order) {
@@ -474,68 +448,76 @@ async function main(): Promise<number> {
             failed.set(s.name, 'stopped answering during the benchmark');
             continue;
           }
-          if (o.warmupS > 0) await wrk(s.url, c, o.threads, o.warmupS);
-          const sampler = s.pid ? samplePeak(s.pid) : null;
-          const cpuBefore = s.pid ? cpuUs(processTree(s.pid)) : NaN;
-          const r = await wrk(s.url, c, o.threads, o.durationS);
-          const cpuUsPerRequest = s.pid ? (cpuUs(processTree(s.pid)) - cpuBefore) / r.requests : NaN;
-          const backendTree = processTree(backendPid(dir));
-          const peak = sampler ? sampler.stop() : { total: rssMb(backendTree), process: maxProcessMb(backendTree) };
+          let m: Measurement;
+          try {
+            m = await measureOnce(scenario, s, c, o, t, backends);
+          } catch (err) {
+            process.stderr.write(`  round ${round} ${s.name} @${c}: failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            continue;
+          }
           const key = `${s.name}@${c}`;
-          results.set(key, [...(results.get(key) ?? []), { ...r, peakMb: peak.total, peakProcessMb: peak.process, cpuUsPerRequest }]);
-          process.stderr.write(`  round ${round} ${s.name} @${c}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, errors ${r.non2xx + r.socketErrors}\n`);
+          results.set(key, [...(results.get(key) ?? []), m]);
+          process.stderr.write(
+            `  round ${round} ${s.name} @${c}: ${m.rate.toFixed(0)} ${scenario === 'ws' ? 'msg' : 'req'}/s, p99 ${m.p99Ms.toFixed(2)} ms, ` +
+              `errors ${errorTotal(m)}${Number.isNaN(m.cpuUsPer) ? '' : `, ${m.cpuUsPer.toFixed(0)} CPU µs each`}` +
+              `${Number.isNaN(m.generatorUsPer) ? '' : ` (generator ${m.generatorUsPer.toFixed(1)})`}${m.firstProblem ? `; ${m.firstProblem}` : ''}\n`,
+          );
         }
       }
     }
 
+    process.stdout.write(`\n== ${TITLES[scenario]} ==\n`);
     let missed = 0;
-    for (const c of o.connections) {
+    for (const c of connections) {
       const get = (n: TargetName): Measurement | undefined => {
         const ms = results.get(`${n}@${c}`);
         return ms ? summarize(ms) : undefined;
       };
       const apache = get('apache');
-      const rows = o.only.map((n) => {
-        const label = servers.find((s) => s.name === n)?.label ?? n;
-        return { label, m: get(n) ?? failed.get(n) ?? 'not measured' };
-      });
-      process.stdout.write(`\n${table(c, rows, apache)}\n`);
+      const rows = o.only.map((n) => ({ label: servers.find((s) => s.name === n)?.label ?? n, m: get(n) ?? failed.get(n) ?? 'not measured' }));
+      process.stdout.write(`\n${table(scenario, c, rows, apache)}\n`);
       const apx = get('apx');
-      if (c >= 1000 && apx && apache) {
-        const checks: [string, boolean][] = [
-          [`requests/s ≥ 1.5× Apache (${(apx.rps / apache.rps).toFixed(2)}×)`, apx.rps >= 1.5 * apache.rps],
-          [`p99 ≤ Apache's (${apx.p99Ms.toFixed(2)} vs ${apache.p99Ms.toFixed(2)} ms)`, apx.p99Ms <= apache.p99Ms],
-          [`zero errors (${apx.non2xx + apx.socketErrors})`, apx.non2xx + apx.socketErrors === 0],
-          [`under 150 MB per process (${apx.peakProcessMb.toFixed(0)} MB; ${apx.peakMb.toFixed(0)} MB in all)`, apx.peakProcessMb < 150],
-        ];
-        for (const [what, ok] of checks) {
+      if (apx && apache) {
+        for (const [what, ok] of checkTargets(scenario, c, apx, apache)) {
           process.stdout.write(`  target ${ok ? 'met   ' : 'MISSED'}  ${what}\n`);
           if (!ok) missed++;
         }
       }
     }
-    // Everything shares the machine's cores with wrk and the backend; a busy machine shows in these numbers.
-    process.stdout.write(`\nload average at the start: ${loadStart.map((x) => x.toFixed(1)).join(', ')}; at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (1, 5, 15 min; ${availableParallelism()} cores)\n`);
-    process.stdout.write(
-      'req/s and latency: median over rounds; errors: non-2xx/3xx plus socket errors, all rounds; peak MB: highest RSS\n' +
-        'summed over the server\'s processes (shared pages counted once per process, which flatters no one); max/proc: the\n' +
-        'largest single process; CPU µs/req: user+system CPU of all the server\'s processes per request (median).\n',
-    );
-    return o.check && (missed > 0 || failed.has('apx')) ? 1 : 0;
+    // Everything shares the machine's cores with the load generator and the backends; a busy machine shows here.
+    process.stdout.write(`\n${scenario}: load average at the start: ${loadStart}; at the end: ${load()} (1, 5, 15 min; ${availableParallelism()} cores); ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    return { missed, apxFailed: failed.has('apx') };
   } finally {
     for (const s of servers) await s.stop().catch(() => undefined);
-    await backends?.stop();
     await disposeAllApache();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The backend nginx's master, for the "backend alone" row's memory. */
-function backendPid(dir: string): number {
+async function main(): Promise<number> {
+  const o = options(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'apx-bench-serve-'));
+  let backends: Backends | undefined;
   try {
-    return Number(readFileSync(join(dir, 'backend-nginx.pid'), 'utf8').trim());
-  } catch {
-    return 0;
+    const certs = o.scenarios.includes('https') ? makeSelfSigned(dir) : null;
+    backends = await startBackends(dir, { echoWorkers: o.scenarios.includes('ws') ? o.echoWorkers : null });
+    let missed = 0;
+    let apxFailed = false;
+    for (const scenario of o.scenarios) {
+      const r = await runScenario(scenario, o, dir, backends, certs);
+      missed += r.missed;
+      apxFailed ||= r.apxFailed;
+    }
+    process.stdout.write(
+      '\nrate and latency: median over rounds; errors: all rounds (http/https: non-2xx/3xx plus wrk socket errors; ws:\n' +
+        'handshakes failed or timed out, connections closed early, wrong echoes); peak MB: highest RSS summed over the\n' +
+        'server\'s processes (shared pages counted once per process, which flatters no one); max/proc: the largest single\n' +
+        'process; CPU µs/req (msg): user+system CPU of all the server\'s processes per request or message (median).\n',
+    );
+    return o.check && (missed > 0 || apxFailed) ? 1 : 0;
+  } finally {
+    await backends?.stop();
+    await disposeAllApache();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -543,7 +525,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().then(
     (code) => process.exit(code),
     (err) => {
-      process.stderr.write(`bench:serve: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`bench:serve: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(2);
     },
   );

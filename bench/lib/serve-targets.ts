@@ -206,11 +206,19 @@ ${tls}${ws}    location / {
   return { name: 'nginx', label: 'nginx (reference)', url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
 }
 
-export async function startApx(scenario: Scenario, dir: string, b: Backends, certs: CertPair | null, extra: readonly string[]): Promise<Server> {
+/** `extra`: apx serve flags (`--workers 1`); `nodeArgs`: Node flags for apx's processes (`--cpu-prof …`; cluster workers inherit them). */
+export async function startApx(
+  scenario: Scenario,
+  dir: string,
+  b: Backends,
+  certs: CertPair | null,
+  extra: readonly string[],
+  nodeArgs: readonly string[] = [],
+): Promise<Server> {
   const port = await freePort();
   const file = join(dir, `000-default.balancer.${scenario}.conf`);
   writeFileSync(file, apacheConfig(scenario, b, '80', certs));
-  const args = [APX_BIN, 'serve', file, '--listen', `${HOST}:${port}`, '--access-log', join(dir, `apx-access-${scenario}.log`), ...extra];
+  const args = [...nodeArgs, APX_BIN, 'serve', file, '--listen', `${HOST}:${port}`, '--access-log', join(dir, `apx-access-${scenario}.log`), ...extra];
   const outFile = join(dir, `apx-${scenario}.out`);
   const child = spawnServer(process.execPath, args, outFile);
   try {

@@ -164,18 +164,25 @@ const TLS_LINES: readonly [keyof Tls, string][] = [
   ['proxyVerify', 'SSLProxyVerify'],
   ['proxyCaCertificateFile', 'SSLProxyCACertificateFile'],
   ['proxyCheckPeerName', 'SSLProxyCheckPeerName'],
+  ['tls13CipherSuite', 'SSLCipherSuite TLSv1.3'],
+  ['honorCipherOrder', 'SSLHonorCipherOrder'],
+  ['proxyProtocol', 'SSLProxyProtocol'],
+  ['proxyCipherSuite', 'SSLProxyCipherSuite'],
+  ['proxyTls13CipherSuite', 'SSLProxyCipherSuite TLSv1.3'],
 ];
 
 function emitTls(out: string[], tls: Tls | null, base: Tls | null, indent: string): void {
   if (tls === null) return;
   for (const [k, directive] of TLS_LINES) {
-    const v = tls[k];
-    const inherited = base !== null ? base[k] : k === 'engine' || k === 'proxyEngine' ? false : null;
+    // Fields added after model version 1 are optional: absent reads as null (not set).
+    const v = tls[k] ?? null;
+    const inherited = base !== null ? (base[k] ?? null) : k === 'engine' || k === 'proxyEngine' ? false : null;
     // With no TLS on the main server, SSLEngine is always written so the vhost still has a TLS block.
     if (v === inherited && !(k === 'engine' && base === null)) continue;
     if (v === null) continue;
     if (typeof v === 'boolean') out.push(indent + line(directive, onOff(v)));
-    else out.push(indent + directive + ' ' + (k === 'protocol' || k === 'cipherSuite' ? v : quoteWord(v)));
+    // SSLProtocol words are RAW_ARGS (written as they came); a cipher list is one argument.
+    else out.push(indent + directive + ' ' + (k === 'protocol' || k === 'proxyProtocol' ? v : quoteWord(v)));
   }
 }
 

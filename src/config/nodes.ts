@@ -4,18 +4,14 @@
  * A 10 MB configuration has about 400,000 directives. A resolved node is therefore kept to what only the reader
  * knows — the syntax node, whether httpd reads it, and the name and words when `${VAR}` changed them. Its `span`
  * is the syntax node's (computed on access, see src/syntax/lazy.ts) and its `args` are the syntax words' values,
- * made on first access and kept. They satisfy the interfaces of ./types.ts; read them through their properties
- * (getters live on the prototype, so `{ ...node }` drops them) — `toJSON` gives the plain form.
+ * made on first access and kept (read from the parse's word table: no syntax Arg objects are built for them).
+ * They satisfy the interfaces of ./types.ts; read them through their properties (getters live on the prototype,
+ * so `{ ...node }` drops them) — `toJSON` gives the plain form.
  */
 import type { Span } from '../diagnostic.js';
-import type { Arg, DirectiveNode, SectionNode } from '../syntax/ast.js';
+import type { DirectiveNode, SectionNode } from '../syntax/ast.js';
+import { wordValues } from '../syntax/lazy.js';
 import type { ResolvedDirective, ResolvedFile, ResolvedInclude, ResolvedNode, ResolvedSection } from './types.js';
-
-function values(args: readonly Arg[]): readonly string[] {
-  return args.length === 0 ? NO_WORDS : args.map((a) => a.value);
-}
-
-const NO_WORDS: readonly string[] = Object.freeze([]);
 
 export class Directive implements ResolvedDirective {
   readonly kind = 'directive' as const;
@@ -27,7 +23,7 @@ export class Directive implements ResolvedDirective {
     readonly active: boolean,
   ) {}
   get args(): readonly string[] {
-    return (this.words ??= values(this.syntax.args));
+    return (this.words ??= wordValues(this.syntax));
   }
   get span(): Span {
     return this.syntax.span;
@@ -48,7 +44,7 @@ export class Section implements ResolvedSection {
     readonly condition: ResolvedSection['condition'],
   ) {}
   get args(): readonly string[] {
-    return (this.words ??= values(this.syntax.args));
+    return (this.words ??= wordValues(this.syntax));
   }
   get span(): Span {
     return this.syntax.span;

@@ -18,6 +18,7 @@ import { posix } from 'node:path';
 import type { Diagnostic, Span } from '../diagnostic.js';
 import type { DirectiveNode, SectionNode } from '../syntax/ast.js';
 import { nameKey, sameName } from '../syntax/names.js';
+import { argsHoldDollar, wordValues } from '../syntax/lazy.js';
 import { parse } from '../syntax/parse.js';
 import { LineIndex } from '../syntax/positions.js';
 import { splitWords } from '../syntax/words.js';
@@ -246,7 +247,7 @@ export class Resolver {
     }
     const k = keyword(name);
     if (k === 'include') {
-      this.include(node, name, words ?? node.args.map((a) => a.value), frame);
+      this.include(node, name, words ?? wordValues(node), frame);
       return;
     }
     const d = new Directive(node, name, words, active);
@@ -429,7 +430,7 @@ export class Resolver {
     const k = keyword(node.name);
     let condition: ResolvedSection['condition'] = null;
     if (isCondition(k)) {
-      words ??= node.args.map((a) => a.value);
+      words ??= wordValues(node);
       condition = { kind: k, value: this.condition(k, node, words, frame.active) };
     }
     const active = frame.active;
@@ -585,6 +586,6 @@ function endSpan(file: FileCtx): Span {
 
 /** Whether the line holds a `${` anywhere (most do not: then nothing is substituted or split again). */
 function hasVariable(node: DirectiveNode | SectionNode): boolean {
-  return node.argsText.includes('${') || node.name.includes('${');
+  return (argsHoldDollar(node) && node.argsText.includes('${')) || node.name.includes('${');
 }
 

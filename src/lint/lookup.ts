@@ -3,6 +3,7 @@
  * thousands of times, and each uncached lookup lower-cases the name again.
  */
 import type { ResolvedDirective, ResolvedSection } from '../config/types.js';
+import { argsHoldDollar, wordCount } from '../syntax/lazy.js';
 import { directiveShape, lookupDirective, type DirectiveInfo, type DirectiveShape } from '../directives/index.js';
 
 const infos = new Map<string, DirectiveInfo | null>();
@@ -24,12 +25,11 @@ export function shapeOf(name: string, section: boolean): DirectiveShape | undefi
 }
 
 /**
- * `node.args.length` without building the words array. httpd substitutes `${VAR}` on the whole line before it
+ * `node.args.length` without building the words array (nor the syntax node's Arg objects). httpd substitutes `${VAR}` on the whole line before it
  * splits it into words (server/util.c), so the resolved words differ from the written ones only on a line with
  * `${` in it (src/config re-splits exactly those); on every other line the written words are the words.
  */
 export function argCount(node: ResolvedDirective | ResolvedSection): number {
   const s = node.syntax;
-  // indexOf of one character is the fast search; most lines have no `$` at all.
-  return (s.argsText.indexOf('$') !== -1 && s.argsText.includes('${')) || s.name.includes('${') ? node.args.length : s.args.length;
+  return (argsHoldDollar(s) && s.argsText.includes('${')) || s.name.includes('${') ? node.args.length : wordCount(s);
 }

@@ -175,7 +175,24 @@ export function collect(loaded: LoadResult): Collected {
         scope.tls.protocol = a.join(' ');
         return true;
       case 'sslciphersuite':
-        scope.tls.cipherSuite = a.join(' ');
+      case 'sslproxyciphersuite': {
+        // ssl_engine_config.c ssl_cmd_SSLCipherSuite (TAKE12): one argument, or `SSL list` / `TLSv1.3 list`
+        // (compared case-sensitively); any other first word: "protocol 'x' not supported".
+        const proxy = nameKey(d.name) === 'sslproxyciphersuite';
+        const [first, second] = a;
+        if (first === undefined) return false;
+        const kind = second === undefined ? 'SSL' : first;
+        const list = second ?? first;
+        if (kind === 'SSL') scope.tls[proxy ? 'proxyCipherSuite' : 'cipherSuite'] = list;
+        else if (kind === 'TLSv1.3') scope.tls[proxy ? 'proxyTls13CipherSuite' : 'tls13CipherSuite'] = list;
+        else error(d, 'model/invalid-value', `${d.name}: protocol '${kind}' not supported (the first of two arguments must be SSL or TLSv1.3)`, `${d.name} ${a.join(':')}`);
+        return true;
+      }
+      case 'sslhonorcipherorder':
+        scope.tls.honorCipherOrder = isOn(a[0]);
+        return true;
+      case 'sslproxyprotocol':
+        scope.tls.proxyProtocol = a.join(' ');
         return true;
       case 'sslproxyengine':
         scope.tls.proxyEngine = isOn(a[0]);

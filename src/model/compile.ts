@@ -163,6 +163,11 @@ function mergeTls(own: Partial<Tls>, main: Partial<Tls> | null): Tls | null {
     proxyVerify: pick('proxyVerify', null),
     proxyCaCertificateFile: pick('proxyCaCertificateFile', null),
     proxyCheckPeerName: pick('proxyCheckPeerName', null),
+    tls13CipherSuite: pick('tls13CipherSuite', null),
+    honorCipherOrder: pick('honorCipherOrder', null),
+    proxyProtocol: pick('proxyProtocol', null),
+    proxyCipherSuite: pick('proxyCipherSuite', null),
+    proxyTls13CipherSuite: pick('proxyTls13CipherSuite', null),
   };
 }
 

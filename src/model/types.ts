@@ -296,6 +296,19 @@ export interface Tls {
   proxyVerify: string | null;
   proxyCaCertificateFile: string | null;
   proxyCheckPeerName: boolean | null;
+  /**
+   * Added after model version 1 shipped, so optional for models written before (compile always fills them).
+   * `SSLCipherSuite TLSv1.3 …`: the TLS 1.3 suites (`cipherSuite` is the TLS ≤ 1.2 list, `SSLCipherSuite [SSL] …`).
+   */
+  tls13CipherSuite?: string | null;
+  /** `SSLHonorCipherOrder`; null = not set (OpenSSL's default: the client's order). */
+  honorCipherOrder?: boolean | null;
+  /** `SSLProxyProtocol`, verbatim (mod_ssl syntax, as `protocol`). */
+  proxyProtocol?: string | null;
+  /** `SSLProxyCipherSuite [SSL] …`: the TLS ≤ 1.2 list for https backends. */
+  proxyCipherSuite?: string | null;
+  /** `SSLProxyCipherSuite TLSv1.3 …`. */
+  proxyTls13CipherSuite?: string | null;
 }
 
 export interface LocationHandler {

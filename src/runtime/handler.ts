@@ -181,7 +181,7 @@ export class RequestHandler {
     if (!requested.trim()) return false;
     // A head httpd would refuse is answered by handle() with its status, never tunnelled.
     const limits = selectServer(lctx, null, stripV4Mapped(req.socket.localAddress)).server.limits ?? DEFAULT_LIMITS;
-    if (checkRequestHead({ method: req.method, url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits)) return false;
+    if (checkRequestHead({ method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits)) return false;
     const rawUrl = req.url ?? '/';
     const absAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
     const clientHost = absAuthority ?? getHeader(clientHeaders, 'host') ?? null;

@@ -16,6 +16,7 @@ import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
 import { clientErrorStatus, clientTimeouts, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
+import { sameTlsOptions, serverTlsOptions, type NodeTlsOptions } from './tls-options.js';
 
 export { registerLbMethod, lbMethod, lbMethodNames, BalancerRuntime, type LbMethod } from './balancer.js';
 export { compileLogFormat, type LogRecord } from './logformat.js';
@@ -83,8 +84,18 @@ function listenMessage(code: string, host: string, port: number): string {
   return `cannot listen on ${where} (${code}); serve elsewhere with --listen 127.0.0.1:8000`;
 }
 
-/** TLS for a socket: the certificate of the first vhost on it with SSLEngine on, SNI for the others. */
-function tlsOptions(servers: readonly Server[]): { cert: Buffer; key: Buffer; SNICallback: (name: string, cb: (e: Error | null, ctx?: SecureContext) => void) => void } | null {
+type SocketTls = NodeTlsOptions & { cert: Buffer; key: Buffer; SNICallback: (name: string, cb: (e: Error | null, ctx?: SecureContext) => void) => void };
+
+/**
+ * TLS for a socket: the certificate of the first vhost on it with SSLEngine on, SNI for the others; the handshake
+ * options (SSLProtocol, SSLCipherSuite, SSLHonorCipherOrder → src/runtime/tls-options.ts) of that first vhost.
+ * Node takes protocol range and ciphers from the socket's default context only (an SNICallback context swaps the
+ * certificate, not those), where mod_ssl ≥ 2.4.42 switches them per name-based vhost: a vhost whose settings differ
+ * from the first one's cannot be served as Apache would, so apx refuses to start rather than serve it differently.
+ * As in mod_ssl (ssl_engine_kernel.c ssl_find_vhost), a vhost with no SSLProtocol of its own or inherited keeps
+ * the connection's protocol range.
+ */
+function tlsOptions(servers: readonly Server[]): SocketTls | null {
   const withTls = servers.filter((s) => s.tls?.engine && s.tls.certificateFile && s.tls.certificateKeyFile);
   if (withTls.length === 0) return null;
   const read = (file: string, what: string): Buffer => {
@@ -99,10 +110,29 @@ function tlsOptions(servers: readonly Server[]): { cert: Buffer; key: Buffer; SN
     const chain = s.tls!.certificateChainFile ? read(s.tls!.certificateChainFile, 'SSLCertificateChainFile') : null;
     return { cert: chain ? Buffer.concat([cert, Buffer.from('\n'), chain]) : cert, key: read(s.tls!.certificateKeyFile!, 'SSLCertificateKeyFile') };
   };
-  const first = load(withTls[0]!);
-  const contexts = withTls.map((s) => ({ names: [s.serverName, ...s.serverAliases].filter((n): n is string => !!n).map((n) => n.toLowerCase()), ctx: createSecureContext(load(s)) }));
+  const name = (s: Server): string => s.serverName ?? '(no ServerName)';
+  const handshake = (s: Server): NodeTlsOptions => {
+    const m = serverTlsOptions(s.tls);
+    if (!m.ok) throw new StartupError(`${name(s)}: ${m.problem.message}`, m.problem.hint);
+    return m.options;
+  };
+  const first = withTls[0]!;
+  const options = handshake(first);
+  for (const s of withTls.slice(1)) {
+    const own = handshake(s);
+    const protocolSet = (s.tls?.protocol ?? null) !== null;
+    const same = sameTlsOptions(protocolSet ? own : { ...own, minVersion: options.minVersion, maxVersion: options.maxVersion }, options);
+    if (!same) {
+      throw new StartupError(
+        `${name(s)}: its SSLProtocol/SSLCipherSuite/SSLHonorCipherOrder differ from those of ${name(first)}, the first TLS vhost on the same address; Apache switches them per SNI name, apx serves one set per address`,
+        `give both vhosts the same SSL settings (set them once in the main server), or put ${name(s)} on its own Listen port`,
+      );
+    }
+  }
+  const contexts = withTls.map((s) => ({ names: [s.serverName, ...s.serverAliases].filter((n): n is string => !!n).map((n) => n.toLowerCase()), ctx: createSecureContext({ ...load(s), ...options }) }));
   return {
-    ...first,
+    ...load(first),
+    ...options,
     SNICallback: (name, cb) => {
       const hit = contexts.find((c) => c.names.includes(name.toLowerCase()));
       cb(null, hit?.ctx);
@@ -189,7 +219,8 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
       for (const [i, t] of nextTls.entries()) {
         if (!t) continue;
         tlsNow[i] = t;
-        (servers[i] as unknown as { setSecureContext(o: { cert: Buffer; key: Buffer }): void }).setSecureContext({ cert: t.cert, key: t.key });
+        const { SNICallback: _sni, ...context } = t;
+        (servers[i] as unknown as { setSecureContext(o: Omit<SocketTls, 'SNICallback'>): void }).setSecureContext(context);
       }
       if (status) status.board.generation++;
       const old = current;

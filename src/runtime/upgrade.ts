@@ -1,14 +1,20 @@
 /**
- * Protocol upgrades (WebSocket) as mod_proxy_http 2.4.47+ does them (ap_proxy_worker_can_upgrade): a request with
- * `Upgrade: websocket` is tunnelled when its worker says `upgrade=websocket` (or `*`), or by default for `ws://` and
- * `wss://` targets; the tunnel opens only after the backend's 101 (CVE-2019-17567). Anything else is an ordinary
- * request with Upgrade stripped. The tunnel itself is http-proxy's `ws()`; apx sets the request line and headers
- * (the ProxyServer's `proxyReqWs` event fires synchronously, before the request is sent).
+ * Protocol upgrades (WebSocket and others) as mod_proxy_http 2.4.47+ does them. A request with an `Upgrade:`
+ * header is tunnelled when its worker may upgrade to that protocol (ap_proxy_worker_can_upgrade: the worker's
+ * `upgrade=` list, `*` for any, else `websocket` for `ws://`/`wss://` targets; handler.ts decides). The request
+ * goes to the backend with `Connection: Upgrade` and the client's `Upgrade`; the tunnel opens only after the
+ * backend's 101 (CVE-2019-17567), and any other answer is relayed as an ordinary response.
+ *
+ * The tunnel is apx's own (node:http's 'upgrade' event and two pipes) rather than http-proxy's `ws()`, which
+ * destroys every upgrade request that is not `GET` + `Upgrade: websocket` — httpd forwards any method and, with
+ * `upgrade=*`, any protocol — and has no timeouts. Once open it behaves as ap_proxy_tunnel_run()
+ * (modules/proxy/proxy_util.c), see joinTunnel().
  */
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type HttpProxy from 'http-proxy';
-import type { HeaderPairs } from './headers.js';
+import { filterResponseHeaders, pairsFromRaw, type HeaderPairs } from './headers.js';
 
 /** ap_proxy_worker_can_upgrade: the worker's `upgrade=` list, else the scheme's default. */
 export function canUpgrade(workerUpgrade: string | null, scheme: string, requested: string): boolean {
@@ -23,47 +29,23 @@ export function canUpgrade(workerUpgrade: string | null, scheme: string, request
   return (scheme === 'ws' || scheme === 'wss') && want === 'websocket';
 }
 
-interface PendingTunnel {
-  readonly headers: HeaderPairs;
-  readonly path: string;
-  readonly onStatus: (status: number) => void;
-}
+/**
+ * Formerly wired http-proxy's `proxyReqWs` event; tunnels no longer go through http-proxy, so there is nothing to
+ * install. Kept so existing callers (reload.ts) compile; the call can be deleted.
+ * @deprecated
+ */
+export function installTunnelHook(_proxy: unknown): void {}
 
-const pending = new WeakMap<IncomingMessage, PendingTunnel>();
-
-/** Install once per ProxyServer: applies apx's request line and headers to each WebSocket backend request. */
-export function installTunnelHook(proxy: HttpProxy): void {
-  proxy.on('proxyReqWs', (proxyReq: ClientRequest, req: IncomingMessage) => {
-    const p = pending.get(req);
-    if (!p) return;
-    pending.delete(req);
-    for (const name of proxyReq.getHeaderNames()) proxyReq.removeHeader(name);
-    const grouped = new Map<string, { name: string; values: string[] }>();
-    for (const [k, v] of p.headers) {
-      const g = grouped.get(k.toLowerCase());
-      if (g) g.values.push(v);
-      else grouped.set(k.toLowerCase(), { name: k, values: [v] });
-    }
-    for (const { name, values } of grouped.values()) proxyReq.setHeader(name, values.length === 1 ? values[0]! : values);
-    proxyReq.path = p.path;
-    // A backend that declines the upgrade answers normally; http-proxy relays that answer as is.
-    proxyReq.once('response', (res: IncomingMessage) => p.onStatus(res.statusCode ?? 0));
-    // http-proxy pipes the two sockets but ends neither when the other closes without an error: tie them.
-    proxyReq.once('upgrade', (_res: IncomingMessage, backend: Duplex) => {
-      p.onStatus(101);
-      const client = req.socket;
-      const both = (): void => {
-        client.destroy();
-        backend.destroy();
-      };
-      client.once('close', both);
-      backend.once('close', both);
-    });
-  });
+export interface TunnelTimeouts {
+  /** Seconds: `Timeout` of the server (virtual host) that took the request. */
+  readonly client: number;
+  /** Seconds: the worker's `timeout=` (the model resolves ProxyTimeout and Timeout into it). */
+  readonly backend: number;
 }
 
 export interface TunnelOptions {
-  readonly proxy: HttpProxy;
+  /** @deprecated Unused: the tunnel no longer goes through http-proxy. */
+  readonly proxy?: unknown;
   readonly req: IncomingMessage;
   readonly socket: Duplex;
   readonly head: Buffer;
@@ -73,30 +55,117 @@ export interface TunnelOptions {
   readonly path: string;
   /** Headers for the backend, Upgrade/Connection included. */
   readonly headers: HeaderPairs;
+  readonly timeouts: TunnelTimeouts;
   /** `answered`: something (the 101, or the backend's refusal) was already written to the client. */
   readonly onError: (err: Error & { code?: string }, answered: boolean) => void;
   /** The backend's answer: 101, or the status of its refusal. */
   readonly onStatus: (status: number) => void;
 }
 
+/** http-proxy's setupSocket, which the tunnel used to get: no idle timer of Node's own, no Nagle delay. */
+function setupSocket(s: Duplex): void {
+  const sock = s as Partial<Socket>;
+  sock.setTimeout?.(0);
+  sock.setNoDelay?.(true);
+  sock.setKeepAlive?.(true, 0);
+}
+
+function headText(statusLine: string, headers: HeaderPairs): string {
+  return `${statusLine}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+}
+
 export function tunnel(o: TunnelOptions): void {
-  pending.set(o.req, { headers: o.headers, path: o.path, onStatus: o.onStatus });
-  const written = (): number => (o.socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
-  const before = written();
+  const client = o.socket;
   const secure = o.scheme === 'https' || o.scheme === 'wss';
-  o.proxy.ws(
-    o.req,
-    o.socket,
-    o.head,
-    {
-      target: { protocol: secure ? 'https:' : 'http:', host: o.hostname, hostname: o.hostname, port: o.port },
-      secure: false,
-      ignorePath: true,
-      prependPath: false,
-    },
-    (err: Error & { code?: string }) => {
-      pending.delete(o.req);
-      o.onError(err, written() > before);
-    },
-  );
+  setupSocket(client);
+  const flat = o.headers.flatMap(([k, v]) => [k, v]);
+  const preq: ClientRequest = (secure ? httpsRequest : httpRequest)({
+    host: o.hostname,
+    port: o.port,
+    method: o.req.method ?? 'GET',
+    path: o.path,
+    headers: flat,
+    setHost: false,
+    // A tunnel never goes back to a pool.
+    agent: false,
+    ...(secure ? { rejectUnauthorized: false, ...(isIP(o.hostname) ? {} : { servername: o.hostname }) } : {}),
+  });
+  let upgraded = false;
+  let answered = false;
+  // A client that leaves before the backend answers takes the backend request with it.
+  const onClientGone = (): void => void (upgraded || preq.destroy());
+  client.once('close', onClientGone);
+
+  // mod_proxy_http reads the backend's answer with the backend connection's timeout (the worker's timeout=, else
+  // ProxyTimeout, else Timeout); running out is a 502 like any backend read timeout.
+  if (o.timeouts.backend > 0) {
+    preq.setTimeout(o.timeouts.backend * 1000, () => {
+      preq.destroy(Object.assign(new Error('The timeout specified has expired'), { code: 'ETIMEDOUT' }));
+    });
+  }
+
+  preq.on('error', (err: Error & { code?: string }) => {
+    // After the 101 a socket error is the tunnel ending (joinTunnel closes the other side after its pending
+    // bytes); httpd logs a failed tunnel read only at debug level (proxy_util.c proxy_transfer, AH03308).
+    if (upgraded) return;
+    o.onError(err, answered);
+  });
+
+  // The backend declined the upgrade: relay its answer as an ordinary response (hop-by-hop fields dropped, the
+  // body re-framed by Content-Length or the connection's end), then close the client connection.
+  preq.on('response', (res: IncomingMessage) => {
+    o.onStatus(res.statusCode ?? 0);
+    answered = true;
+    const headers = filterResponseHeaders(pairsFromRaw(res.rawHeaders), res.statusCode ?? 0);
+    headers.push(['Connection', 'close']);
+    client.write(headText(`HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}`, headers));
+    res.pipe(client);
+    res.on('error', () => client.destroy());
+  });
+
+  preq.on('upgrade', (res: IncomingMessage, backend: Socket, backendHead: Buffer) => {
+    upgraded = true;
+    answered = true;
+    client.removeListener('close', onClientGone);
+    o.onStatus(101);
+    backend.on('error', () => {});
+    setupSocket(backend);
+    client.write(headText('HTTP/1.1 101 Switching Protocols', filterResponseHeaders(pairsFromRaw(res.rawHeaders), 101)));
+    // Bytes that arrived with the heads belong to the tunnel: the backend's to the client, the client's to the backend.
+    if (backendHead.length) client.write(backendHead);
+    if (o.head.length) backend.write(o.head);
+    joinTunnel(client, backend, Math.max(o.timeouts.client, o.timeouts.backend));
+  });
+
+  preq.end();
+}
+
+/**
+ * Relay bytes both ways as ap_proxy_tunnel_run() does:
+ * - Backpressure: a side is read only while the other side's output is not pending (pipe() pauses the source when
+ *   the destination's buffer is full, as the tunnel's AP_PROXY_TRANSFER_YIELD_PENDING stops reading), so neither
+ *   direction buffers more than a socket's high-water mark in apx.
+ * - Half-close: one side's end is forwarded as an end on the other after the pending bytes (pipe() does), and a
+ *   side that is gone (closed, reset) has the other ended after its pending bytes are written, never cut: what
+ *   the backend sent before dying still reaches the client.
+ * - Idle timeout: the tunnel ends, both connections closed without a WebSocket close frame (peers see 1006), when
+ *   nothing moved either way for `idleSeconds`. mod_proxy_http sets the tunnel's poll timeout to the larger of the
+ *   client connection's timeout (`Timeout` of the server that took the request) and the backend's (the worker's
+ *   `timeout=`, else `ProxyTimeout`, else `Timeout`). Stalled writes count as idle, as a poll without events does.
+ */
+function joinTunnel(client: Duplex, backend: Duplex, idleSeconds: number): void {
+  const sockets = [client, backend];
+  const timer = idleSeconds > 0 ? setTimeout(() => sockets.forEach((s) => s.destroy()), idleSeconds * 1000) : null;
+  const touch = (): void => void timer?.refresh();
+  let open = 2;
+  for (const s of sockets) {
+    const other = s === client ? backend : client;
+    s.pipe(other);
+    s.on('data', touch);
+    s.on('drain', touch);
+    s.once('close', () => {
+      if (!other.destroyed && !other.writableEnded) other.end();
+      if (--open === 0 && timer) clearTimeout(timer);
+    });
+  }
 }

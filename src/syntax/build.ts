@@ -15,26 +15,15 @@
  * lines, and unbalanced sections inside only draw a warning (AH02793, AH02795) — httpd checks them when the
  * macro is used. The tree still nests them; their problems are warnings.
  */
-import type { CstNode, IToken } from 'chevrotain';
-import type { CstChunk } from '../../grammar/parser.js';
+import type { IToken } from 'chevrotain';
+import { hasBom, type LineShape, type LineSink, readLines, type TokenChunk } from '../../grammar/lines.js';
 import { type Diagnostic, formatLocation } from '../diagnostic.js';
 import type { Arg, BlankNode, CommentNode, ConfigFile, DirectiveNode, Node, SectionClose, Span, StrayCloseNode } from './ast.js';
-import { type LineCut, type NodeClasses, nodeClasses } from './lazy.js';
+import { type LineCut, type NodeClasses, nodeClasses, WORD_DOUBLE_QUOTED, WORD_PLAIN, WORD_SINGLE_QUOTED, WORD_UNTERMINATED } from './lazy.js';
 import { LineIndex } from './positions.js';
 import { sameName } from './names.js';
 import { isBlank, joinContinuations, splitWords, tokenValue } from './words.js';
 
-/** The children of one `line` CST node (grammar/parser.ts): which key is present says which shape matched. */
-interface LineChildren {
-  readonly Newline?: IToken[];
-  readonly Comment?: IToken[];
-  readonly OpenTag?: IToken[];
-  readonly CloseTag?: IToken[];
-  readonly NameWord?: IToken[];
-  readonly ArgWord?: IToken[];
-}
-
-const NO_TOKENS: readonly IToken[] = [];
 const NO_ARGS: readonly Arg[] = Object.freeze([]);
 
 /**
@@ -84,7 +73,7 @@ function tok(t: IToken, base: number): Tok {
   return { image: t.image, start: base + t.startOffset, end: base + t.startOffset + t.image.length, quoted: c === 0x22 || c === 0x27 };
 }
 
-export class AstBuilder {
+export class AstBuilder implements LineSink {
   private readonly index: LineIndex;
   private readonly diagnostics: Diagnostic[] = [];
   /** Offset where the next line begins; every byte from here to the line's end belongs to that line's node. */
@@ -108,9 +97,9 @@ export class AstBuilder {
   }
 
   /** Add the lines of one chunk, in file order. */
-  add(chunk: CstChunk): void {
-    const { cst, offset } = chunk;
-    if (offset === 0 && cst.children['Bom']) {
+  add(chunk: TokenChunk): void {
+    const { tokens, offset } = chunk;
+    if (offset === 0 && hasBom(tokens)) {
       this.bom = true;
       this.pos = 1;
       this.report('error', 'syntax/bom', 'the file starts with a UTF-8 byte order mark; httpd 2.4 reads it as part of the first line and refuses the file ("Invalid command \'\\xef\\xbb\\xbf…\'")', this.index.span(0, 1), 'save the file as UTF-8 without a BOM');
@@ -118,8 +107,8 @@ export class AstBuilder {
     for (const t of chunk.nul) {
       if (this.nulCount++ === 0) this.firstNul = this.index.span(offset + t.startOffset, offset + t.startOffset + 1);
     }
-    const lines = (cst.children['line'] ?? []) as CstNode[];
-    for (const l of lines) this.line(l.children as LineChildren, offset);
+    this.base = offset;
+    readLines(tokens, this);
   }
 
   finish(): BuildResult {
@@ -145,13 +134,17 @@ export class AstBuilder {
     return n === 0 ? this.top : this.stack[n - 1]!.children;
   }
 
-  private line(ch: LineChildren, base: number): void {
-    const nl = ch.Newline?.[0];
-    const eol = nl ? tok(nl, base) : undefined;
-    if (ch.NameWord) this.here().push(this.directive(tok(ch.NameWord[0]!, base), ch.ArgWord ?? NO_TOKENS, eol, base));
-    else if (ch.OpenTag) this.opener(tok(ch.OpenTag[0]!, base), ch.ArgWord ?? NO_TOKENS, eol, base);
-    else if (ch.CloseTag) this.closer(tok(ch.CloseTag[0]!, base), ch.ArgWord ?? NO_TOKENS, eol, base);
-    else if (ch.Comment) this.here().push(this.comment(tok(ch.Comment[0]!, base), eol));
+  /** Offset of the chunk being added: its token offsets are relative to it. */
+  private base = 0;
+
+  /** One line of the chunk being added (LineSink, grammar/lines.ts). */
+  line(shape: LineShape, tokens: readonly IToken[], first: number, end: number, newline: IToken | undefined): void {
+    const base = this.base;
+    const eol = newline ? tok(newline, base) : undefined;
+    if (shape === 'directive') this.here().push(this.directive(tok(tokens[first]!, base), tokens, first + 1, end, eol, base));
+    else if (shape === 'open') this.opener(tok(tokens[first]!, base), tokens.slice(first + 1, end), eol, base);
+    else if (shape === 'close') this.closer(tok(tokens[first]!, base), tokens.slice(first + 1, end), eol, base);
+    else if (shape === 'comment') this.here().push(this.comment(tok(tokens[first]!, base), eol));
     else this.here().push(this.blank(eol));
   }
 
@@ -186,35 +179,50 @@ export class AstBuilder {
     return this.make.comment(this.cut(t.start, this.trimmed(t.start, t.end), newline));
   }
 
-  private arg(t: Tok): Arg {
-    const end = this.tokenEnd(t);
-    const raw = end === t.end ? t.image : this.text.slice(t.start, end);
-    // A bare word without backslashes is its own value (the common case; no second string).
-    if (!t.quoted && raw.indexOf('\\') === -1) return this.make.arg(raw, raw, null, false, t.start, end);
-    const { value, quote, unterminated } = tokenValue(raw);
-    if (unterminated) this.unterminated(quote!, value, this.index.span(t.start, end));
-    return this.make.arg(value, raw, quote, unterminated, t.start, end);
-  }
-
   private unterminated(quote: string, value: string, span: Span): void {
     this.report('warning', 'syntax/unterminated-quote', `unterminated quoted string: httpd takes the rest of the line, ${quote}${value}, as one argument`, span, `add the closing ${quote}`);
   }
 
-  private directive(nameTok: Tok, argToks: readonly IToken[], newline: Tok | undefined, base: number): DirectiveNode {
-    const toks = argToks.map((t) => tok(t, base));
-    const last = toks.length > 0 ? toks[toks.length - 1]! : nameTok;
-    const cut = this.cut(nameTok.start, this.tokenEnd(last), newline);
+  /** A directive line: `nameTok`, then the words tokens[from] … tokens[to - 1]. */
+  private directive(nameTok: Tok, tokens: readonly IToken[], from: number, to: number, newline: Tok | undefined, base: number): DirectiveNode {
+    // The words go to the file's word table (./lazy.ts); no object per word, none per token.
+    let first = 0;
+    let lastEnd = 0;
+    let dollar = false;
+    for (let i = from; i < to; i++) {
+      const t = tokens[i]!;
+      const start = base + t.startOffset;
+      const at = this.word(t.image, start);
+      if (i === from) first = at;
+      lastEnd = this.wordEnd;
+      if (!dollar && t.image.indexOf('$') !== -1) dollar = true;
+    }
+    const cut = this.cut(nameTok.start, to > from ? lastEnd : this.tokenEnd(nameTok), newline);
     const name = this.names.get(!nameTok.quoted && nameTok.image.indexOf('\\') === -1 ? nameTok.image : tokenValue(nameTok.image).value);
-    const args = toks.length === 0 ? NO_ARGS : toks.map((t) => this.arg(t));
     if (name.charCodeAt(0) === 0xfeff) {
       // httpd reads U+FEFF as three bytes of the first word wherever the line is (server/config.c).
       const at = this.index.span(cut.cs, cut.cs + 1);
       this.report('error', 'syntax/bom', `line ${at.line} starts with a U+FEFF byte order mark; httpd reads it as part of the directive name and refuses the file ("Invalid command '\\xef\\xbb\\xbf${name.slice(1)}'")`, at, 'delete the invisible U+FEFF character at the start of the line');
     }
-    let argsText = '';
-    if (args.length === 1 && cut.ce === toks[0]!.start + args[0]!.raw.length && args[0]!.raw.indexOf('\\') === -1) argsText = args[0]!.raw;
-    else if (args.length > 0) argsText = joinContinuations(this.text.slice(toks[0]!.start, cut.ce));
-    return this.make.directive(name, args, argsText, cut);
+    return this.make.directive(name, first, to - from, dollar, cut);
+  }
+
+  /** Where the word last recorded by word() ends (a quoted word that runs to the line end loses its trailing blanks). */
+  private wordEnd = 0;
+
+  /** Record one directive word that starts at file offset `start`; returns its position in the word table. */
+  private word(image: string, start: number): number {
+    const c = image.charCodeAt(0);
+    const quoted = c === 0x22 || c === 0x27;
+    const end = quoted ? this.trimmed(start, start + image.length) : start + image.length;
+    this.wordEnd = end;
+    // A bare word without backslashes is its own value (the common case).
+    if (!quoted && image.indexOf('\\') === -1) return this.make.word(start, end, WORD_PLAIN);
+    const raw = end === start + image.length ? image : image.slice(0, end - start);
+    const { value, quote, unterminated } = tokenValue(raw);
+    if (unterminated) this.unterminated(quote!, value, this.index.span(start, end));
+    const flags = (quote === '"' ? WORD_DOUBLE_QUOTED : quote === "'" ? WORD_SINGLE_QUOTED : 0) | (unterminated ? WORD_UNTERMINATED : 0);
+    return this.make.word(start, end, flags);
   }
 
   private opener(openTok: Tok, argTokens: readonly IToken[], newline: Tok | undefined, base: number): void {

@@ -1,5 +1,5 @@
 /** Text → lossless syntax tree + the diagnostics httpd's reader would give. Pure; never throws on input. */
-import { parseChunks } from '../../grammar/parser.js';
+import { lexChunks } from '../../grammar/lines.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ConfigFile } from './ast.js';
 import { AstBuilder } from './build.js';
@@ -11,6 +11,6 @@ export interface ParseResult {
 
 export function parse(text: string, file = '<input>'): ParseResult {
   const builder = new AstBuilder(file, text);
-  for (const chunk of parseChunks(text)) builder.add(chunk);
+  for (const chunk of lexChunks(text)) builder.add(chunk);
   return builder.finish();
 }

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
 import { request, rawRequest } from '../support/backends.js';
 import { freePort } from '../support/ports.js';
-import { FLOOD_CAP, openClient, startWsBackend, type WsBackend } from '../support/websocket.js';
+import { FLOOD_CAP, openClient, rawUpgrade, startWsBackend, type WsBackend } from '../support/websocket.js';
 import { load } from '../../src/config/index.js';
 import { compile } from '../../src/model/index.js';
 import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
@@ -50,12 +50,17 @@ const CONFIG = `
     ProxyPass /ws/ ws://{{B}}/
     ProxyPass /up/ http://{{B}}/up/ upgrade=websocket
     ProxyPass /plain/ http://{{B}}/plain/
+    ProxyPass /any/ http://{{B}}/any/ upgrade=*
     ProxyPass /down/ ws://127.0.0.1:{{DEAD}}/
     ProxyPass /downup/ http://127.0.0.1:{{DEAD}}/downup/ upgrade=websocket
     RewriteEngine On
     RewriteCond %{HTTP:Upgrade} websocket [NC]
     RewriteRule ^/rw/(.*) ws://{{B}}/rw/$1 [P,L]
     ProxyPass /rw/ http://{{B}}/rwplain/
+    <Proxy balancer://wsb>
+        BalancerMember ws://{{B}}/bal
+    </Proxy>
+    ProxyPass /bal/ balancer://wsb/
 </VirtualHost>
 <VirtualHost *:{{PORT}}>
     ServerName idle.test
@@ -127,6 +132,10 @@ async function idle(t: Target, host: string, path: string, id: string): Promise<
 
 // ───────────────────────────────────────────── the table ─────────────────────────────────────────────
 
+const WS_KEY = ['Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13'];
+const raw = (method: string, path: string, headers: string[]): string =>
+  `${method} ${path} HTTP/1.1\r\nHost: proxy.test\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
+
 const MB = Buffer.alloc(1 << 20);
 for (let i = 0; i < MB.length; i++) MB[i] = (i * 7919) & 0xff;
 const BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -149,6 +158,11 @@ const rows: Row[] = [
     apache: { handshake: { kind: 'open' }, echoed: [{ type: 'text', text: 'hello' }], backendUpgrade: 'websocket' },
   },
   {
+    name: 'ProxyPass /bal/ balancer://… with a ws:// BalancerMember: tunnelled to the member',
+    run: (t, id) => echoExchange(t, '/bal/chat', id, ['hello']),
+    apache: { handshake: { kind: 'open' }, echoed: [{ type: 'text', text: 'hello' }], backendUrl: '/bal/chat?id=ID' },
+  },
+  {
     name: 'a plain GET on the ws:// route is proxied as ordinary HTTP',
     run: (t) => plainGet(t, '/ws/page?q=1'),
     apache: { status: 200 },
@@ -167,6 +181,26 @@ const rows: Row[] = [
     name: 'Upgrade: websocket on an http:// worker without upgrade= is an ordinary request (Upgrade not forwarded)',
     run: (t, id) => handshakeOnly(t, '/plain/chat', id),
     apache: { handshake: 'refused', status: 200 },
+  },
+  {
+    name: 'upgrade=* tunnels any protocol (Upgrade: foo)',
+    run: (t) => rawUpgrade(t.url, raw('GET', '/any/x', ['Upgrade: foo', 'Connection: Upgrade']), 'hi', 'echo:hi'),
+    apache: { status: 101 },
+  },
+  {
+    name: 'a ws:// worker upgrades only to websocket: Upgrade: foo there is an ordinary request',
+    run: (t) => rawUpgrade(t.url, raw('GET', '/ws/x', ['Upgrade: foo', 'Connection: Upgrade']), 'hi', 'upgrade='),
+    apache: { status: 200 },
+  },
+  {
+    name: 'Upgrade: websocket without Connection: Upgrade',
+    run: (t) => rawUpgrade(t.url, raw('GET', '/ws/x', ['Upgrade: websocket', ...WS_KEY]), 'hi', 'upgrade='),
+    apache: {},
+  },
+  {
+    name: 'POST with Upgrade: websocket',
+    run: (t) => rawUpgrade(t.url, raw('POST', '/ws/x', ['Upgrade: websocket', 'Connection: Upgrade', 'Content-Length: 0', ...WS_KEY]), 'hi', 'upgrade='),
+    apache: {},
   },
   // ── messages ──
   {
@@ -296,20 +330,36 @@ const rows: Row[] = [
   {
     name: 'idle tunnel, Timeout 1: closed after 1 s without a close frame (1006 at both ends)',
     run: (t, id) => idle(t, 'idle.test', '/ws/', id),
-    apache: { closed: { code: 1006 }, backendClosed: { code: 1006 } },
+    apache: { closed: { code: 1006 }, backendClosed: { code: 1006 }, after: expect.closeTo(1000, -3) },
     tolerance: { after: 700 },
   },
   {
     name: 'idle tunnel, Timeout 1 and the worker\'s timeout=2: the larger, 2 s',
     run: (t, id) => idle(t, 'idle.test', '/long/', id),
-    apache: { closed: { code: 1006 }, backendClosed: { code: 1006 } },
+    apache: { closed: { code: 1006 }, backendClosed: { code: 1006 }, after: expect.closeTo(2000, -3) },
     tolerance: { after: 700 },
   },
   {
     name: 'idle tunnel, Timeout 2, ProxyTimeout 1: the larger of Timeout and ProxyTimeout, 2 s',
     run: (t, id) => idle(t, 'slow.test', '/ws/', id),
-    apache: { closed: { code: 1006 }, backendClosed: { code: 1006 } },
+    apache: { closed: { code: 1006 }, backendClosed: { code: 1006 }, after: expect.closeTo(2000, -3) },
     tolerance: { after: 700 },
+  },
+  {
+    name: 'traffic keeps a tunnel open past Timeout 1: the idle timer restarts on every message',
+    run: async (t, id) => {
+      const c = openClient(t.url, `/ws/?id=${id}`, 'idle.test');
+      await c.handshake;
+      for (let i = 0; i < 8; i++) {
+        c.ws.send(`tick${i}`);
+        await c.received(i + 1);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const open = c.ws.readyState === c.ws.OPEN;
+      c.ws.close(1000);
+      return { openAfter2s: open, closed: await c.closed };
+    },
+    apache: { openAfter2s: true, closed: { code: 1000 } },
   },
   {
     name: 'the backend never answers the upgrade request: the worker\'s timeout (here Timeout 1) ends the wait with 502',
@@ -331,6 +381,7 @@ const rows: Row[] = [
       const left = await f.drained;
       const inFlight = f.queued - f.buffered;
       c.ws.terminate();
+      if (process.env['APX_WS_DUMP']) console.log(t.name, 'flood', { queued: f.queued, buffered: f.buffered, inFlight });
       return { stalled: f.stalled, belowCap: f.queued < FLOOD_CAP, inFlightUnder32MB: inFlight < 32 * 1024 * 1024, delivered: c.bytes() === f.queued, left };
     },
     apache: { stalled: true, belowCap: true, inFlightUnder32MB: true, delivered: true, left: 0 },
@@ -373,7 +424,7 @@ describe.skipIf(!apacheAvailable())(`WebSocket tunnels: apx serve vs Apache 2.4 
     backend = await startWsBackend();
     const dead = await freePort();
     const root = await createServerRoot({
-      modules: ['proxy', 'proxy_http', 'proxy_wstunnel', 'rewrite'],
+      modules: ['proxy', 'proxy_http', 'proxy_wstunnel', 'rewrite', 'proxy_balancer', 'lbmethod_byrequests'],
       config: CONFIG,
       vars: { B: backend.hostPort, DEAD: dead },
     });

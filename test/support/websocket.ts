@@ -3,7 +3,8 @@
  *
  * The backend is one node:http server. Plain requests get a short text answer naming what the backend saw; an
  * upgrade to a path containing `/refuse200` or `/refuse403` is answered with that status instead of 101, one
- * containing `/hang` is never answered; any other upgrade becomes a
+ * containing `/hang` is never answered, one to another protocol than websocket gets a raw 101 and a byte echo
+ * (`echo:` + the bytes); any other upgrade becomes a
  * `ws` connection that echoes every message (text stays text, binary stays binary) and obeys commands sent as
  * text messages starting with `!` (never echoed):
  *
@@ -15,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 
 export interface Frame {
@@ -155,6 +156,14 @@ export async function startWsBackend(): Promise<WsBackend> {
     // `/hang…`: read the request and never answer (the proxy's wait for the 101 must time out).
     if (/\/hang/.test(url)) return;
     const refusal = /\/refuse(\d{3})/.exec(url);
+    const protocol = String(req.headers.upgrade ?? '');
+    if (!refusal && protocol.toLowerCase() !== 'websocket') {
+      // Another protocol (h2c, a custom one): switch and echo raw bytes, prefixed so the echo is told apart.
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${protocol}\r\nConnection: Upgrade\r\n\r\n`);
+      socket.on('data', (d: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), d])));
+      socket.on('end', () => socket.end());
+      return;
+    }
     if (refusal) {
       const body = `no websocket here (${refusal[1]})\n`;
       socket.end(`HTTP/1.1 ${refusal[1]} ${refusal[1] === '200' ? 'OK' : 'Forbidden'}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
@@ -232,7 +241,13 @@ export interface WsClient {
 
 /** Open a WebSocket to `base` + `path` with `Host: host`; never rejects (failures are observations). */
 export function openClient(base: string, path: string, host = 'proxy.test'): WsClient {
-  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${path}`, { headers: { Host: host }, maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}${path}`, {
+    headers: { Host: host },
+    maxPayload: 64 * 1024 * 1024,
+    perMessageDeflate: false,
+    // A proxy that never answers shows up as an `error` handshake rather than a test timeout.
+    handshakeTimeout: 8_000,
+  });
   const messages: Frame[] = [];
   const pongs: string[] = [];
   const pings: string[] = [];
@@ -277,4 +292,53 @@ export function openClient(base: string, path: string, host = 'proxy.test'): WsC
     received: (n) => (messages.length >= n ? Promise.resolve(messages.slice(0, n)) : new Promise((resolve) => want.push({ n, resolve }))),
     bytes: () => bytes,
   };
+}
+
+// ───────────────────────────────────────────── raw upgrades ─────────────────────────────────────────────
+
+export type RawUpgradeResult = {
+  /** Status of the first response head (101, or the refusal); 0 when the connection closed without one. */
+  status: number;
+  /** The response head's `Upgrade` field, null when absent. */
+  upgrade: string | null;
+  /** After a 101: what came back for `payload`; otherwise the response body received. */
+  data: string;
+};
+
+/**
+ * Send exactly `head` (a request head with its blank line); after a 101 send `payload` and collect what comes back
+ * until `until` has arrived or the connection closes. For requests the `ws` client will not make (other protocols,
+ * Upgrade without `Connection: Upgrade`).
+ */
+export function rawUpgrade(url: string, head: string, payload: string, until: string, timeoutMs = 8_000): Promise<RawUpgradeResult> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const sock = connectTcp({ host: u.hostname, port: Number(u.port) });
+    let buf = Buffer.alloc(0);
+    let result: RawUpgradeResult | null = null;
+    let bodyStart = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      if (!result) return resolve({ status: 0, upgrade: null, data: buf.toString('latin1') });
+      resolve({ ...result, data: buf.subarray(bodyStart).toString('latin1') });
+    };
+    const timer = setTimeout(done, timeoutMs);
+    sock.on('error', () => {});
+    sock.on('close', done);
+    sock.on('connect', () => sock.write(head));
+    sock.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (!result) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
+        const upgrade = lines.slice(1).find((l) => /^upgrade:/i.test(l))?.replace(/^upgrade:\s*/i, '') ?? null;
+        result = { status: Number(lines[0]!.split(' ')[1] ?? 0), upgrade, data: '' };
+        bodyStart = end + 4;
+        if (result.status === 101) sock.write(payload);
+      }
+      if (buf.subarray(bodyStart).includes(until)) done();
+    });
+  });
 }

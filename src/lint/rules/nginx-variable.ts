@@ -4,6 +4,7 @@
  * spelling is `%{HTTP_HOST}` in mod_rewrite and `expr=%{HTTP_HOST}` in Header/RequestHeader; X-Forwarded-For,
  * X-Forwarded-Host and X-Forwarded-Server are added by mod_proxy itself.
  */
+import { argsHoldDollar } from '../../syntax/lazy.js';
 import { argSpan } from '../paths.js';
 import { defineRule } from './define.js';
 
@@ -55,7 +56,7 @@ export const nginxVariable = defineRule(
       for (let n = 0; n < g.nodes.length; n++) {
         const directive = g.nodes[n]!;
         // The written text holds a `$` whenever the words do (a `${VAR}` that expanded to one included).
-        if (!directive.syntax.argsText.includes('$')) continue;
+        if (!argsHoldDollar(directive.syntax)) continue;
         for (let i = 0; i < directive.args.length; i++) {
           const arg = directive.args[i]!;
           if (!arg.includes('$')) continue;
