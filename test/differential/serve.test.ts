@@ -60,6 +60,8 @@ interface Observation {
   respSha256?: string;
   /** For repeated requests: which backend answered each. */
   sequence?: (string | null)[];
+  /** Whether the response body arrived whole (Content-Length reached, last chunk seen) before the connection closed. */
+  ended?: 'complete' | 'truncated';
 }
 
 interface Req {
@@ -138,6 +140,8 @@ const groups: Group[] = [
     ProxyPass /bad/ {{BAD}}/
     ProxyPass /old/ {{OLD}}/
     ProxyPass /close/ {{CLOSE}}/
+    ProxyPass /cut/ {{CUT}}/
+    ProxyPass /cutch/ {{CUTCH}}/
     ProxyPass /hop/ {{HOP}}/
     ProxyPass /slow/ {{SLOW}}/ timeout=1
     ProxyPassMatch ^/m/(\\w+)/(.*)$ {{A}}/match/$2/$1
@@ -264,6 +268,18 @@ const groups: Group[] = [
         deviation: { id: 'http09-responses', apx: { status: 502, title: '502 Proxy Error' } },
       },
       { name: 'backend closes the connection without answering: 502', req: { path: '/close/' }, apache: { status: 502, title: '502 Proxy Error' } },
+      {
+        name: 'backend dies mid-body (Content-Length 100, 4 bytes sent): headers and the 4 bytes reach the client, then the connection is cut',
+        req: { path: '/cut/' },
+        custom: (base) => truncatedExchange(base, '/cut/x'),
+        apache: { status: 200, text: 'half', ended: 'truncated' },
+      },
+      {
+        name: 'backend dies mid-body (chunked, no last chunk): the chunks sent reach the client, then the connection is cut',
+        req: { path: '/cutch/' },
+        custom: (base) => truncatedExchange(base, '/cutch/x'),
+        apache: { status: 200, text: 'hello', ended: 'truncated' },
+      },
       {
         name: 'backend slower than the worker timeout (timeout=1): 502, mod_proxy_http has no 504',
         req: { path: '/slow/' },
@@ -502,6 +518,8 @@ async function startBackends(): Promise<Backends> {
   const bad = await startEchoBackend({ name: 'bad', fault: { raw: 'HTTP/1.1 200 OK\r\nthis header has no colon\r\nContent-Length: 2\r\n\r\nok' } });
   const old = await startEchoBackend({ name: 'old', fault: { raw: 'this is not HTTP\r\n' } });
   const close = await startEchoBackend({ name: 'close', fault: 'close' });
+  const cut = await startEchoBackend({ name: 'cut', fault: { raw: 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhalf' } });
+  const cutch = await startEchoBackend({ name: 'cutch', fault: { raw: 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n' } });
   const hop = await startEchoBackend({
     name: 'hop',
     fault: {
@@ -514,9 +532,9 @@ async function startBackends(): Promise<Backends> {
   const bigBackend = await startEchoBackend({ name: 'big', body: BIG, framing: 'chunked', headers: { 'Content-Type': 'application/octet-stream' } });
   const ws = await startUpgradeBackend();
   const deadPort = await freePort();
-  const all: Backend[] = [a, b, r, bad, old, close, hop, slow, bigBackend];
+  const all: Backend[] = [a, b, r, bad, old, close, cut, cutch, hop, slow, bigBackend];
   return {
-    vars: { A: a.url, B: b.url, R: r.url, BIG: bigBackend.url, WS: ws.url, BAD: bad.url, OLD: old.url, CLOSE: close.url, HOP: hop.url, SLOW: slow.url, DEAD: `http://127.0.0.1:${deadPort}` },
+    vars: { A: a.url, B: b.url, R: r.url, BIG: bigBackend.url, WS: ws.url, BAD: bad.url, OLD: old.url, CLOSE: close.url, CUT: cut.url, CUTCH: cutch.url, HOP: hop.url, SLOW: slow.url, DEAD: `http://127.0.0.1:${deadPort}` },
     names: [
       [a.hostPort, 'A_HOSTPORT'],
       [b.hostPort, 'B_HOSTPORT'],
@@ -600,6 +618,50 @@ function websocketExchange(base: string, path: string): Promise<Observation> {
       if (text.length >= 'echo:hello over the tunnel'.length) finish({ status: head.status, resp: { Upgrade: head.upgrade }, url: head.url ?? '', text });
     });
     sock.on('close', () => head && finish({ status: head.status, resp: { Upgrade: head.upgrade }, url: head.url ?? '', text: buf.toString('latin1') }));
+  });
+}
+
+/**
+ * One GET on a raw socket, read until the proxy closes the connection: the status, the body bytes that arrived
+ * (de-chunked) and whether the body was whole. node:http would only report an abort, not what came before it.
+ */
+function truncatedExchange(base: string, path: string): Promise<Observation> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: u.hostname, port: Number(u.port) });
+    const parts: Buffer[] = [];
+    const timer = setTimeout(() => (sock.destroy(), reject(new Error('the proxy neither finished nor cut the response in 10 s'))), 10_000);
+    sock.on('connect', () => sock.write(`GET ${path} HTTP/1.1\r\nHost: proxy.test\r\n\r\n`));
+    sock.on('data', (d: Buffer) => parts.push(d));
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      clearTimeout(timer);
+      const all = Buffer.concat(parts).toString('latin1');
+      const end = all.indexOf('\r\n\r\n');
+      if (end < 0) return resolve({ status: 0 });
+      const lines = all.slice(0, end).split('\r\n');
+      const field = (n: string): string | null => lines.find((l) => l.toLowerCase().startsWith(`${n}:`))?.replace(/^[^:]*:\s*/, '') ?? null;
+      let rest = all.slice(end + 4);
+      let text = '';
+      let complete = false;
+      if ((field('transfer-encoding') ?? '').toLowerCase() === 'chunked') {
+        for (;;) {
+          const eol = rest.indexOf('\r\n');
+          if (eol < 0) break;
+          const size = parseInt(rest.slice(0, eol), 16);
+          if (size === 0) {
+            complete = true;
+            break;
+          }
+          text += rest.slice(eol + 2, eol + 2 + size);
+          rest = rest.slice(eol + 2 + size + 2);
+        }
+      } else {
+        text = rest;
+        complete = rest.length >= Number(field('content-length') ?? 0);
+      }
+      resolve({ status: Number(lines[0]!.split(' ')[1]), text, ended: complete ? 'complete' : 'truncated' });
+    });
   });
 }
 
