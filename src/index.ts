@@ -20,3 +20,6 @@ export { buildConfig } from './build/index.js';
 export { traverse } from './syntax/traverse.js';
 export { startProxy, ListenError, StartupError, registerLbMethod, lbMethodNames, type ReloadableProxy, type ServeOptions, type ListenOverride, type RunningProxy, type BoundAddress, type LbMethod } from './runtime/index.js';
 export { lint, RULES, ruleById, FORMATTERS, formatterNames, shouldColor, sourcesOf, INTERNAL_ERROR_CODE, type LintOptions, type LintResult, type RuleSetting, type Rule, type RuleMeta, type RuleContext, type RuleSeverity, type Problem, type FormatterName, type FormatOptions } from './lint/index.js';
+export { prepare, type PrepareOptions, type PrepareResult } from './pipeline/prepare.js';
+export { serve, PrepareError } from './pipeline/serve.js';
+export { modulesTheFileNeeds } from './config/assume.js';

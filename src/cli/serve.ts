@@ -11,18 +11,14 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { createWriteStream } from 'node:fs';
 import type { Argv } from 'yargs';
-import type { Diagnostic } from '../diagnostic.js';
 import { isError } from '../diagnostic.js';
-import type { LoadResult } from '../config/types.js';
-import { load } from '../config/index.js';
-import { directives as directivesOf, sections as sectionsOf } from '../config/walk.js';
-import { lint } from '../lint/index.js';
-import { compile, readModelJson } from '../model/index.js';
+import { readModelJson } from '../model/index.js';
+import { prepare } from '../pipeline/prepare.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
 import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
 import { RESTART_LIMIT, RestartLimiter, workerExecArgv } from '../runtime/cluster.js';
 import { pinListenPorts } from '../runtime/listeners.js';
-import { a2enmodHint, lookupDirective, modulesForBalancer, modulesForProxyUrl, modulesNeededFor, type ModuleRequirement } from '../directives/index.js';
+import { a2enmodHint } from '../directives/index.js';
 import { readInput, STDIN_ARG, STDIN_NAME, type Streams, UsageError } from './io.js';
 import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.js';
 import { formatDiagnosticsText } from './report.js';
@@ -98,91 +94,36 @@ export function checkListenOverrides(overrides: readonly ListenOverride[], model
 
 // ───────────────────────────────────────────── modules of a lone file ─────────────────────────────────────────────
 
-/**
- * A site file read alone is placed in a fresh Debian install, which has no mod_proxy loaded: read strictly, the
- * tutorial's `000-default.conf` would not proxy anything until `a2enmod proxy proxy_http` (its own comment says
- * so). `apx serve` runs the file, so it reads it as if those a2enmod lines had been run: every module its
- * directives and proxy URLs need (Debian's `.load` Depends included). `--modules` turns this off, and the modules
- * assumed are printed so nothing is silent. Returns the a2enmod names to add, sorted; [] when nothing is missing.
- */
-export function modulesTheFileNeeds(loaded: LoadResult): string[] {
-  const have = loaded.modules.names;
-  const add = new Set<string>();
-  const want = (module: string): void => {
-    for (const m of modulesNeededFor(module)) if (!have.has(m)) add.add(m);
-  };
-  const wantReq = (reqs: readonly ModuleRequirement[]): void => {
-    for (const r of reqs) if (!r.anyOf.some((m) => have.has(m) || add.has(m))) want(r.module);
-  };
-  const considerArgs = (args: readonly string[]): void => {
-    for (const a of args) {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a) || /^unix:/i.test(a)) wantReq(modulesForProxyUrl(a));
-      const lb = /^lbmethod=(.+)$/i.exec(a);
-      if (lb) wantReq(modulesForBalancer(lb[1]!));
-    }
-  };
-  for (const { directive } of directivesOf(loaded.root)) {
-    const info = lookupDirective(directive.name);
-    if (info && !have.has(info.module) && !info.alternatives.some((m) => have.has(m.module))) want(info.module);
-    considerArgs(directive.args);
-  }
-  for (const { section } of sectionsOf(loaded.root)) {
-    if (section.condition !== null) continue;
-    const info = lookupDirective(`<${section.name}`);
-    if (info && !have.has(info.module) && !info.alternatives.some((m) => have.has(m.module))) want(info.module);
-    considerArgs(section.args);
-  }
-  return [...add].sort();
-}
-
 // ───────────────────────────────────────────── config → model ─────────────────────────────────────────────
 
 export type Prepared =
   | { readonly ok: true; readonly model: ProxyModel; readonly name: string }
   | { readonly ok: false; readonly exitCode: number };
 
-function diagKey(d: Diagnostic): string {
-  return `${d.code}\u0000${d.span.file}:${d.span.offset}:${d.span.endOffset}\u0000${d.message}`;
-}
-
 /**
- * Load, lint and compile a config the way `apx serve` does, printing diagnostics on `io.stderr`. A lone file
- * with no --modules is read with the modules it needs loaded (modulesTheFileNeeds, above).
+ * Load, lint and compile a config the way `apx serve` does (src/pipeline's prepare), printing diagnostics on
+ * `io.stderr`. A lone file with no --modules is read with the modules it needs loaded (deviation lone-file-modules).
  */
 export function prepareConfig(file: string, text: string, args: LoadArgs, io: Streams): Prepared {
-  const options = loadOptionsFrom(args);
-  let loaded = load({ file, text }, options);
-  if (loaded.modules.source === 'debian-default') {
-    // Directives inside `<IfModule mod_proxy.c>` only become visible once mod_proxy is assumed: repeat until stable.
-    let assumed: string[] = [];
-    for (let round = 0; round < 3; round++) {
-      const more = modulesTheFileNeeds(loaded);
-      if (more.length === 0) break;
-      assumed = [...new Set([...assumed, ...more])].sort();
-      loaded = load({ file, text }, { ...options, modules: [...loaded.modules.names, ...more] });
-    }
-    if (assumed.length > 0) {
-      io.stderr.write(
-        `apx: ${file} is read alone, as part of a default Debian install; serving it as if \`${a2enmodHint(assumed) ?? `a2enmod ${assumed.join(' ')}`}\` ` +
-          `had been run (--modules sets the loaded modules exactly)\n`,
-      );
-    }
+  const r = prepare({ file, text }, loadOptionsFrom(args));
+  if (r.assumedModules.length > 0) {
+    const assumed = [...r.assumedModules];
+    io.stderr.write(
+      `apx: ${file} is read alone, as part of a default Debian install; serving it as if \`${a2enmodHint(assumed) ?? `a2enmod ${assumed.join(' ')}`}\` ` +
+        `had been run (--modules sets the loaded modules exactly)\n`,
+    );
   }
-  const linted = lint(loaded);
-  const printed = new Set(linted.diagnostics.map(diagKey));
-  io.stderr.write(formatDiagnosticsText(linted.diagnostics));
-  if (linted.errorCount > 0) {
-    io.stderr.write(`apx: not serving ${file}: ${linted.errorCount} error${linted.errorCount === 1 ? '' : 's'} above\n`);
+  io.stderr.write(formatDiagnosticsText(r.diagnostics));
+  if (r.failedAt === 'lint') {
+    const errors = r.diagnostics.filter(isError).length;
+    io.stderr.write(`apx: not serving ${file}: ${errors} error${errors === 1 ? '' : 's'} above\n`);
     return { ok: false, exitCode: 1 };
   }
-  const compiled = compile(loaded);
-  const fresh = compiled.diagnostics.filter((d) => !printed.has(diagKey(d)));
-  io.stderr.write(formatDiagnosticsText(fresh));
-  if (compiled.model === null || fresh.some(isError)) {
+  if (r.model === null) {
     io.stderr.write(`apx: not serving ${file}: the config could not be turned into a proxy model\n`);
     return { ok: false, exitCode: 1 };
   }
-  return { ok: true, model: compiled.model, name: file };
+  return { ok: true, model: r.model, name: file };
 }
 
 /** A ProxyModel given as JSON (`apx to-json` output): validated against the model schema before anything runs. */

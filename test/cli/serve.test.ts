@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkListenOverrides, describeAddress, listenFailure, modulesTheFileNeeds, parseListen, workerCount } from '../../src/cli/serve.js';
+import { checkListenOverrides, describeAddress, listenFailure, parseListen, workerCount } from '../../src/cli/serve.js';
+import { modulesTheFileNeeds } from '../../src/config/assume.js';
 import { load } from '../../src/config/index.js';
 import { ListenError } from '../../src/runtime/index.js';
 import { UsageError } from '../../src/cli/io.js';
