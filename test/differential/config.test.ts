@@ -5,7 +5,6 @@
  * mod_version's IfVersion). Private ServerRoots come from test/support/apache.ts; the Debian tree of the corpus
  * is copied to a temporary directory with its links made real and read by apache2 with Debian's envvars.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import { moduleByName } from '../../src/directives/index.js';
 import { CORPUS, filesRead, materialiseCorpusTree } from '../config/helpers.js';
 import {
   apacheAvailable,
-  apacheBinary,
+  runApacheInDebianTree,
   apacheSkipReason,
   configTest,
   createServerRoot,
@@ -286,16 +285,7 @@ describe.skipIf(!apacheAvailable())(`src/config vs apache2 -D DUMP_INCLUDES / -M
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    function apache2(args: string[]): { status: number | null; stdout: string; stderr: string } {
-      // What apache2ctl does: source envvars, then run the binary. The run dir points inside the copy.
-      const script = `. ./envvars; export APACHE_RUN_DIR="${dir}/run" APACHE_PID_FILE="${dir}/run/apache2.pid" APACHE_LOG_DIR="${dir}"; exec "$0" "$@"`;
-      const r = spawnSync('/bin/sh', ['-c', script, apacheBinary()!, '-d', dir, '-f', join(dir, 'apache2.conf'), ...args], {
-        cwd: dir,
-        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
-        encoding: 'utf8',
-      });
-      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-    }
+    const apache2 = (args: string[]): ReturnType<typeof runApacheInDebianTree> => runApacheInDebianTree(dir, args);
 
     it('reads every enabled module, conf and site, in order, and loads the same modules', () => {
       dir = materialiseCorpusTree(join(CORPUS, 'debian-apache2'), 'apx-config-tree-');

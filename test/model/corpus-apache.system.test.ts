@@ -11,14 +11,13 @@
  * lacks. A tree that needs a module not installed here (mod_dav_svn) is skipped with the reason; any other refusal
  * fails.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lookupDirective, moduleByName, type ModuleInfo } from '../../src/directives/index.js';
 import { compile } from '../../src/model/index.js';
 import { CORPUS, materialiseCorpusTree } from '../config/helpers.js';
-import { apacheAvailable, apacheBinary, apacheSkipReason } from '../support/apache.js';
+import { apacheAvailable, apacheSkipReason, runApacheInDebianTree } from '../support/apache.js';
 import { corpusTrees, loadTree, modelVhosts, parseDumpVhosts, sortedEntriesOf } from './corpus-trees.js';
 
 /** httpd's compiled-in DocumentRoot on Debian (DOCUMENT_LOCATION), which `-S` shows when apache2.conf sets none. */
@@ -26,16 +25,9 @@ const DEBIAN_DOCUMENT_LOCATION = '/var/www/html';
 
 const copies: string[] = [];
 
-/** `apache2 -S` on a Debian-layout copy: envvars sourced, then run, lock and log dirs moved inside the copy. */
-function dumpVhosts(dir: string, extra: readonly ModuleInfo[]): { status: number | null; stdout: string; stderr: string } {
-  const script = `. ./envvars; export APACHE_RUN_DIR="${dir}/run" APACHE_PID_FILE="${dir}/run/apache2.pid" APACHE_LOCK_DIR="${dir}/run" APACHE_LOG_DIR="${dir}"; exec "$0" "$@"`;
-  const preload = extra.flatMap((m) => ['-C', `LoadModule ${m.symbol} ${m.file}`]);
-  const r = spawnSync('/bin/sh', ['-c', script, apacheBinary()!, ...preload, '-d', dir, '-f', join(dir, 'apache2.conf'), '-S'], {
-    cwd: dir,
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
-    encoding: 'utf8',
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `apache2 -S` on a Debian-layout copy, with `extra` modules loaded ahead of the tree's own. */
+function dumpVhosts(dir: string, extra: readonly ModuleInfo[]): ReturnType<typeof runApacheInDebianTree> {
+  return runApacheInDebianTree(dir, [...extra.flatMap((m) => ['-C', `LoadModule ${m.symbol} ${m.file}`]), '-S']);
 }
 
 /** The module Apache says the tree lacks: no MPM at all, or the one defining a directive it calls invalid. */

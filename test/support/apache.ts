@@ -472,6 +472,23 @@ function defineArgs(defines: readonly string[] | undefined): string[] {
   return (defines ?? []).flatMap((d) => ['-D', d]);
 }
 
+/**
+ * Run apache2 on a Debian-layout tree copied to `dir` (its apache2.conf and envvars at the top) the way
+ * apache2ctl does: source envvars, then exec the binary. Run, lock, pid and log paths point inside the copy, so
+ * nothing touches /var. Synchronous: for `-t`, `-S`, `-M`, `-D DUMP_INCLUDES`.
+ */
+export function runApacheInDebianTree(dir: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const script = `. ./envvars; export APACHE_RUN_DIR="${dir}/run" APACHE_PID_FILE="${dir}/run/apache2.pid" APACHE_LOCK_DIR="${dir}/run" APACHE_LOG_DIR="${dir}"; exec "$0" "$@"`;
+  const binary = apacheBinary();
+  if (!binary) throw new Error(apacheSkipReason());
+  const r = spawnSync('/bin/sh', ['-c', script, binary, '-d', dir, '-f', join(dir, 'apache2.conf'), ...args], {
+    cwd: dir,
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Run `apache2 -f <root>/apache2.conf <args>` to completion (never a server: use startApache for that). */
 export function runApache(root: ServerRoot, args: readonly string[], timeoutMs = 30_000): Promise<ApacheRun> {
   stateOf(root);
