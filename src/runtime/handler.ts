@@ -242,7 +242,6 @@ export class RequestHandler {
       this.logAccess(req, { status, connection: '-' }, lctx, state, stripV4Mapped(req.socket.localAddress));
     });
     tunnel({
-      proxy: this.shared.proxy,
       req,
       socket,
       head,

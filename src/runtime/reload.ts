@@ -17,7 +17,6 @@ import type { PlannedSocket } from './listeners.js';
 import { ErrorLog } from './logs.js';
 import { BalancerManager } from './manager/index.js';
 import type { ServerStatus } from './status/index.js';
-import { installTunnelHook } from './upgrade.js';
 import type { Worker } from './worker.js';
 
 export interface GenerationOptions {
@@ -56,7 +55,6 @@ export class Generation {
     const proxy = httpProxy.createProxyServer({});
     // Errors reach the per-request callback; this listener only keeps a stray one from crashing the process.
     proxy.on('error', () => {});
-    installTunnelHook(proxy);
     const balancers = buildBalancers(model);
     const shared: Shared = {
       model,

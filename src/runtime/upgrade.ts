@@ -14,7 +14,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { filterResponseHeaders, pairsFromRaw, type HeaderPairs } from './headers.js';
+import { filterResponseHeaders, getHeader, pairsFromRaw, type HeaderPairs } from './headers.js';
 
 /** ap_proxy_worker_can_upgrade: the worker's `upgrade=` list, else the scheme's default. */
 export function canUpgrade(workerUpgrade: string | null, scheme: string, requested: string): boolean {
@@ -29,13 +29,6 @@ export function canUpgrade(workerUpgrade: string | null, scheme: string, request
   return (scheme === 'ws' || scheme === 'wss') && want === 'websocket';
 }
 
-/**
- * Formerly wired http-proxy's `proxyReqWs` event; tunnels no longer go through http-proxy, so there is nothing to
- * install. Kept so existing callers (reload.ts) compile; the call can be deleted.
- * @deprecated
- */
-export function installTunnelHook(_proxy: unknown): void {}
-
 export interface TunnelTimeouts {
   /** Seconds: `Timeout` of the server (virtual host) that took the request. */
   readonly client: number;
@@ -44,8 +37,6 @@ export interface TunnelTimeouts {
 }
 
 export interface TunnelOptions {
-  /** @deprecated Unused: the tunnel no longer goes through http-proxy. */
-  readonly proxy?: unknown;
   readonly req: IncomingMessage;
   readonly socket: Duplex;
   readonly head: Buffer;
@@ -92,6 +83,8 @@ export function tunnel(o: TunnelOptions): void {
   });
   let upgraded = false;
   let answered = false;
+  /** onError was called: report one failure per request. */
+  let failed = false;
   // A client that leaves before the backend answers takes the backend request with it.
   const onClientGone = (): void => void (upgraded || preq.destroy());
   client.once('close', onClientGone);
@@ -104,16 +97,27 @@ export function tunnel(o: TunnelOptions): void {
     });
   }
 
+  // mod_proxy_http: a 101 must name the protocol the client asked for, else 502 "Unexpected Upgrade: …".
+  const requested = getHeader(o.headers, 'upgrade') ?? '';
+  const unexpected = (offered: string | null): void => {
+    failed = true;
+    preq.destroy();
+    o.onError(Object.assign(new Error(`Unexpected Upgrade: ${offered ?? 'n/a'} (expecting ${requested || 'n/a'})`), { code: 'EPROTO' }), false);
+  };
+
   preq.on('error', (err: Error & { code?: string }) => {
     // After the 101 a socket error is the tunnel ending (joinTunnel closes the other side after its pending
     // bytes); httpd logs a failed tunnel read only at debug level (proxy_util.c proxy_transfer, AH03308).
-    if (upgraded) return;
+    if (upgraded || failed) return;
+    failed = true;
     o.onError(err, answered);
   });
 
   // The backend declined the upgrade: relay its answer as an ordinary response (hop-by-hop fields dropped, the
   // body re-framed by Content-Length or the connection's end), then close the client connection.
   preq.on('response', (res: IncomingMessage) => {
+    // A 101 without an Upgrade field (node:http only treats a 101 that names a protocol as an upgrade).
+    if (res.statusCode === 101) return unexpected(null);
     o.onStatus(res.statusCode ?? 0);
     answered = true;
     const headers = filterResponseHeaders(pairsFromRaw(res.rawHeaders), res.statusCode ?? 0);
@@ -124,13 +128,25 @@ export function tunnel(o: TunnelOptions): void {
   });
 
   preq.on('upgrade', (res: IncomingMessage, backend: Socket, backendHead: Buffer) => {
+    backend.on('error', () => {});
+    const offered = getHeader(pairsFromRaw(res.rawHeaders), 'upgrade');
+    if (!offered || offered.trim().toLowerCase() !== requested.trim().toLowerCase()) {
+      backend.destroy();
+      return unexpected(offered ?? null);
+    }
     upgraded = true;
     answered = true;
     client.removeListener('close', onClientGone);
     o.onStatus(101);
-    backend.on('error', () => {});
     setupSocket(backend);
-    client.write(headText('HTTP/1.1 101 Switching Protocols', filterResponseHeaders(pairsFromRaw(res.rawHeaders), 101)));
+    // Keep writing to the backend after it ended its side (node:http's client sockets would end ours with it):
+    // httpd forwards the half-close and goes on relaying the other direction.
+    backend.allowHalfOpen = true;
+    // The 101 as ap_send_interim_response sends it: the backend's fields without hop-by-hop ones, then
+    // `Connection: Upgrade` and the backend's `Upgrade`.
+    const head = filterResponseHeaders(pairsFromRaw(res.rawHeaders), 101).filter(([k]) => !/^(connection|upgrade)$/i.test(k));
+    head.push(['Connection', 'Upgrade'], ['Upgrade', offered]);
+    client.write(headText('HTTP/1.1 101 Switching Protocols', head));
     // Bytes that arrived with the heads belong to the tunnel: the backend's to the client, the client's to the backend.
     if (backendHead.length) client.write(backendHead);
     if (o.head.length) backend.write(o.head);

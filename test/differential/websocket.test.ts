@@ -9,12 +9,14 @@
  *
  * Each row runs the same exchange through both servers at once and compares what the client and the backend
  * observed. `apache` states what Apache does (checked against Apache itself, so the table also records it); apx
- * must then observe the same. A row with `deviation` is a documented difference (docs/deviations.md).
+ * must then observe the same. A row with `deviation` is a documented difference (docs/deviations.md). Timings
+ * (idle timeouts) and byte counts that depend on kernel buffers are compared within a row's `tolerance`.
+ * `APX_WS_DUMP=1` prints both observations of every row.
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
-import { request, rawRequest } from '../support/backends.js';
+import { request } from '../support/backends.js';
 import { freePort } from '../support/ports.js';
 import { FLOOD_CAP, openClient, rawUpgrade, startWsBackend, type WsBackend } from '../support/websocket.js';
 import { load } from '../../src/config/index.js';
@@ -35,7 +37,7 @@ interface Row {
   apache: Obs;
   /** A documented difference: the id in docs/deviations.md and what apx does instead. */
   deviation?: { id: string; apx: Obs };
-  /** Keys compared with a tolerance (milliseconds) instead of exactly. */
+  /** Keys compared within a tolerance (in the value's unit: ms, bytes) instead of exactly. */
   tolerance?: Record<string, number>;
 }
 
@@ -92,10 +94,12 @@ async function echoExchange(t: Target, path: string, id: string, messages: (stri
   const backendClosed = await b.closed;
   return {
     handshake: hs,
+    head101: c.head101,
     echoed,
     backendUrl: b.url,
     backendReceived: b.received,
     backendUpgrade: b.headers['upgrade'] ?? null,
+    backendHead: b.rawHeaders.map((h) => h.replace(/^(Sec-WebSocket-Key: ).*/i, '$1<key>').replace(/:\d+$/, ':<port>')),
     closed,
     backendClosed,
   };
@@ -145,7 +149,14 @@ const rows: Row[] = [
   {
     name: 'ProxyPass /ws/ ws://…: tunnelled (ws:// upgrades by default)',
     run: (t, id) => echoExchange(t, '/ws/chat', id, ['hello']),
-    apache: { handshake: { kind: 'open' }, echoed: [{ type: 'text', text: 'hello' }], backendUpgrade: 'websocket', closed: { code: 1000, reason: 'done' } },
+    apache: {
+      handshake: { kind: 'open' },
+      // ap_send_interim_response: the backend's fields minus hop-by-hop ones, then Connection and Upgrade.
+      head101: ['Sec-WebSocket-Accept: <accept>', 'Connection: Upgrade', 'Upgrade: websocket'],
+      echoed: [{ type: 'text', text: 'hello' }],
+      backendUpgrade: 'websocket',
+      closed: { code: 1000, reason: 'done' },
+    },
   },
   {
     name: 'ProxyPass /up/ http://… upgrade=websocket: tunnelled',
@@ -185,7 +196,23 @@ const rows: Row[] = [
   {
     name: 'upgrade=* tunnels any protocol (Upgrade: foo)',
     run: (t) => rawUpgrade(t.url, raw('GET', '/any/x', ['Upgrade: foo', 'Connection: Upgrade']), 'hi', 'echo:hi'),
-    apache: { status: 101 },
+    apache: { status: 101, upgrade: 'foo', data: 'echo:hi' },
+  },
+  {
+    name: 'half-close is forwarded: the client ends its side, the backend still answers and then ends too',
+    run: (t) => rawUpgrade(t.url, raw('GET', '/any/x', ['Upgrade: foo', 'Connection: Upgrade']), 'last words', { halfClose: true }),
+    apache: { status: 101, data: 'echo:last wordsbye', closedByPeer: true },
+  },
+  {
+    name: 'half-close the other way: the backend ends its side first, the client\'s later bytes still reach it',
+    run: async (t) => {
+      const tag = `late-from-${t.name}`;
+      const r = await rawUpgrade(t.url, raw('GET', '/any/backendfirst', ['Upgrade: foo', 'Connection: Upgrade']), tag, 'closing');
+      // The backend ended its side; our bytes went after the 101 arrived. Wait for them (or give up).
+      for (let i = 0; i < 100 && !backend.late.join('').includes(tag); i++) await new Promise((res) => setTimeout(res, 20));
+      return { status: r.status, data: r.data, backendGotLateBytes: backend.late.join('').includes(tag) };
+    },
+    apache: { status: 101, data: 'closing', backendGotLateBytes: true },
   },
   {
     name: 'a ws:// worker upgrades only to websocket: Upgrade: foo there is an ordinary request',
@@ -193,14 +220,15 @@ const rows: Row[] = [
     apache: { status: 200 },
   },
   {
-    name: 'Upgrade: websocket without Connection: Upgrade',
-    run: (t) => rawUpgrade(t.url, raw('GET', '/ws/x', ['Upgrade: websocket', ...WS_KEY]), 'hi', 'upgrade='),
-    apache: {},
+    name: 'Upgrade: websocket without `Connection: Upgrade` is still tunnelled by Apache',
+    run: (t) => rawUpgrade(t.url, raw('GET', '/ws/x', ['Upgrade: websocket', ...WS_KEY]), '', ''),
+    apache: { status: 101, upgrade: 'websocket' },
+    deviation: { id: 'upgrade-needs-connection-token', apx: { status: 200, upgrade: null, data: expect.stringContaining('plain GET /x upgrade=-') } },
   },
   {
-    name: 'POST with Upgrade: websocket',
-    run: (t) => rawUpgrade(t.url, raw('POST', '/ws/x', ['Upgrade: websocket', 'Connection: Upgrade', 'Content-Length: 0', ...WS_KEY]), 'hi', 'upgrade='),
-    apache: {},
+    name: 'the method is not checked: POST with Upgrade: websocket goes to the backend as an upgrade (ws refuses it: 405)',
+    run: (t) => rawUpgrade(t.url, raw('POST', '/ws/x', ['Upgrade: websocket', 'Connection: Upgrade', 'Content-Length: 0', ...WS_KEY]), '', ''),
+    apache: { status: 405, data: 'Invalid HTTP method' },
   },
   // ── messages ──
   {
@@ -317,6 +345,21 @@ const rows: Row[] = [
     apache: { handshake: 'refused', status: 403 },
   },
   {
+    name: 'a chunked refusal (403) reaches the client with its body intact',
+    run: (t, id) => handshakeOnly(t, '/ws/refuse403c', id),
+    apache: { handshake: 'refused', status: 403, body: 'no websocket here (403)\n' },
+  },
+  {
+    name: 'the backend\'s 101 names another protocol (Upgrade: foo): 502 "Unexpected Upgrade"',
+    run: (t, id) => handshakeOnly(t, '/ws/wrongproto', id),
+    apache: { handshake: 'refused', status: 502, body: '502 Proxy Error' },
+  },
+  {
+    name: 'the backend\'s 101 has no Upgrade field: 502',
+    run: (t, id) => handshakeOnly(t, '/ws/noproto', id),
+    apache: { handshake: 'refused', status: 502, body: '502 Proxy Error' },
+  },
+  {
     name: 'ws:// backend down: 503',
     run: (t, id) => handshakeOnly(t, '/down/x', id),
     apache: { handshake: 'refused', status: 503 },
@@ -381,10 +424,12 @@ const rows: Row[] = [
       const left = await f.drained;
       const inFlight = f.queued - f.buffered;
       c.ws.terminate();
-      if (process.env['APX_WS_DUMP']) console.log(t.name, 'flood', { queued: f.queued, buffered: f.buffered, inFlight });
-      return { stalled: f.stalled, belowCap: f.queued < FLOOD_CAP, inFlightUnder32MB: inFlight < 32 * 1024 * 1024, delivered: c.bytes() === f.queued, left };
+      // inFlight: what left the backend but had not reached the client when it stopped, i.e. kernel buffers plus
+      // whatever the proxy holds. Compared with Apache's within 4 MB: apx may not hold much more than httpd does.
+      return { stalled: f.stalled, belowCap: f.queued < FLOOD_CAP, inFlight, inFlightUnder24MB: inFlight < 24 << 20, delivered: c.bytes() === f.queued, left };
     },
-    apache: { stalled: true, belowCap: true, inFlightUnder32MB: true, delivered: true, left: 0 },
+    apache: { stalled: true, belowCap: true, inFlightUnder24MB: true, delivered: true, left: 0 },
+    tolerance: { inFlight: 4 * 1024 * 1024 },
   },
 ];
 
@@ -459,5 +504,5 @@ describe.skipIf(!apacheAvailable())(`WebSocket tunnels: apx serve vs Apache 2.4 
       expect(typeof b.loose[k], k).toBe(typeof a.loose[k]);
       if (typeof a.loose[k] === 'number') expect(Math.abs((b.loose[k] as number) - (a.loose[k] as number)), `${k}: apx ${String(b.loose[k])} vs Apache ${String(a.loose[k])}`).toBeLessThan(ms);
     }
-  });
+  }, 30_000);
 });

@@ -1,12 +1,18 @@
 /**
  * WebSocket peers for differential tests (the `ws` package): a scripted backend and an observing client.
  *
- * The backend is one node:http server. Plain requests get a short text answer naming what the backend saw; an
- * upgrade to a path containing `/refuse200` or `/refuse403` is answered with that status instead of 101, one
- * containing `/hang` is never answered, one to another protocol than websocket gets a raw 101 and a byte echo
- * (`echo:` + the bytes); any other upgrade becomes a
- * `ws` connection that echoes every message (text stays text, binary stays binary) and obeys commands sent as
- * text messages starting with `!` (never echoed):
+ * The backend is one node:http server. Plain requests get a short text answer naming what the backend saw. Upgrade
+ * requests are answered by what their path contains:
+ *
+ *   /refuse200, /refuse403   that status instead of 101 (`/refuse403c`: the same with a chunked body)
+ *   /hang                    nothing, ever
+ *   /wrongproto, /noproto    a 101 naming another protocol (`foo`), or none
+ *   /backendfirst            (a protocol other than websocket) a 101, `closing`, then our side ended; what still
+ *                            arrives is filed in `late`
+ *   anything else            another protocol than websocket: a raw 101 and a byte echo (`echo:` + the bytes, and
+ *                            `bye` when the client ends its side); websocket: a `ws` connection that echoes every
+ *                            message (text stays text, binary stays binary) and obeys commands sent as text
+ *                            messages starting with `!` (never echoed):
  *
  *   !close CODE REASON   close with that code and reason          !die          destroy the TCP socket, no close frame
  *   !ping PAYLOAD        send a ping                              !burst N      send N text messages `m0`…`m<N-1>`
@@ -39,7 +45,7 @@ export interface FloodResult {
   buffered: number;
   /** True when the backend stopped because its socket stopped draining (not because it hit the cap). */
   stalled: boolean;
-  /** Resolves with bufferedAmount once it drains to 0 (the client read everything). */
+  /** Resolves with the socket's pending bytes once they drained (0: the client read everything). */
   drained: Promise<number>;
 }
 
@@ -48,6 +54,8 @@ export interface BackendConnection {
   readonly id: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request head's fields in order, as `name: value`. */
+  readonly rawHeaders: string[];
   readonly received: Frame[];
   readonly pongs: string[];
   readonly pings: string[];
@@ -65,6 +73,8 @@ export interface WsBackend {
   connection(id: string): Promise<BackendConnection>;
   /** Plain (non-upgrade) requests seen, as `METHOD url upgrade=<Upgrade header or ->`. */
   readonly plain: string[];
+  /** Bytes `/backendfirst` tunnels received after the backend had ended its side. */
+  readonly late: string[];
   close(): Promise<void>;
 }
 
@@ -139,6 +149,7 @@ export async function startWsBackend(): Promise<WsBackend> {
   const conns = new Map<string, BackendConnection>();
   const waiting = new Map<string, ((c: BackendConnection) => void)[]>();
   const plain: string[] = [];
+  const late: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const line = `${req.method} ${req.url} upgrade=${req.headers.upgrade ?? '-'}`;
@@ -156,17 +167,35 @@ export async function startWsBackend(): Promise<WsBackend> {
     // `/hang…`: read the request and never answer (the proxy's wait for the 101 must time out).
     if (/\/hang/.test(url)) return;
     const refusal = /\/refuse(\d{3})/.exec(url);
+    // `/wrongproto`, `/noproto`: a 101 naming another protocol than asked for, or none.
+    if (/\/(wrong|no)proto/.test(url)) {
+      const field = url.includes('/wrongproto') ? 'Upgrade: foo\r\n' : '';
+      return void socket.write(`HTTP/1.1 101 Switching Protocols\r\n${field}Connection: Upgrade\r\n\r\n`);
+    }
     const protocol = String(req.headers.upgrade ?? '');
+    // `/backendfirst`: end our side right after the 101, then keep reading; what arrives is filed in `late`.
+    if (!refusal && protocol.toLowerCase() !== 'websocket' && url.includes('/backendfirst')) {
+      socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${protocol}\r\nConnection: Upgrade\r\n\r\nclosing`);
+      socket.on('data', (d: Buffer) => late.push(d.toString('latin1')));
+      return;
+    }
     if (!refusal && protocol.toLowerCase() !== 'websocket') {
       // Another protocol (h2c, a custom one): switch and echo raw bytes, prefixed so the echo is told apart.
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${protocol}\r\nConnection: Upgrade\r\n\r\n`);
       socket.on('data', (d: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), d])));
-      socket.on('end', () => socket.end());
+      // Half-close: answer what is still to come, then end our side too.
+      socket.on('end', () => socket.end('bye'));
       return;
     }
     if (refusal) {
       const body = `no websocket here (${refusal[1]})\n`;
-      socket.end(`HTTP/1.1 ${refusal[1]} ${refusal[1] === '200' ? 'OK' : 'Forbidden'}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      const reason = refusal[1] === '200' ? 'OK' : 'Forbidden';
+      // `/refuse403c`: the same refusal with a chunked body (a proxy relaying it must keep the framing right).
+      if (url.includes(`/refuse${refusal[1]}c`)) {
+        const hex = body.length.toString(16);
+        return void socket.end(`HTTP/1.1 ${refusal[1]} ${reason}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n${hex}\r\n${body}\r\n0\r\n\r\n`);
+      }
+      socket.end(`HTTP/1.1 ${refusal[1]} ${reason}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -176,6 +205,7 @@ export async function startWsBackend(): Promise<WsBackend> {
         id: idOf(url),
         url,
         headers: req.headers,
+        rawHeaders: Array.from({ length: req.rawHeaders.length / 2 }, (_, i) => `${req.rawHeaders[2 * i]}: ${req.rawHeaders[2 * i + 1]}`),
         received: [],
         pongs: [],
         pings: [],
@@ -208,6 +238,7 @@ export async function startWsBackend(): Promise<WsBackend> {
     port,
     hostPort: `127.0.0.1:${port}`,
     plain,
+    late,
     connection: (id) => {
       const c = conns.get(id);
       if (c) return Promise.resolve(c);
@@ -229,6 +260,8 @@ export type Handshake = { kind: 'open'; status: 101 } | { kind: 'refused'; statu
 export interface WsClient {
   readonly ws: WebSocket;
   readonly handshake: Promise<Handshake>;
+  /** The 101's header fields as `name: value` (Date left out, the accept key as `<accept>`), once open. */
+  readonly head101: string[];
   readonly messages: Frame[];
   readonly pongs: string[];
   readonly pings: string[];
@@ -249,12 +282,20 @@ export function openClient(base: string, path: string, host = 'proxy.test'): WsC
     handshakeTimeout: 8_000,
   });
   const messages: Frame[] = [];
+  const head101: string[] = [];
   const pongs: string[] = [];
   const pings: string[] = [];
   const want: { n: number; resolve: (f: Frame[]) => void }[] = [];
   let bytes = 0;
   let onClose: (c: Closed) => void = () => {};
   const closed = new Promise<Closed>((r) => (onClose = r));
+  ws.once('upgrade', (res: IncomingMessage) => {
+    // Date varies, and the accept key is derived from the client's random key (ws checks it).
+    for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+      const name = res.rawHeaders[i]!;
+      if (name.toLowerCase() !== 'date') head101.push(`${name}: ${name.toLowerCase() === 'sec-websocket-accept' ? '<accept>' : res.rawHeaders[i + 1]}`);
+    }
+  });
   const handshake = new Promise<Handshake>((resolve) => {
     ws.once('open', () => resolve({ kind: 'open', status: 101 }));
     ws.once('unexpected-response', (_req, res: IncomingMessage) => {
@@ -285,6 +326,7 @@ export function openClient(base: string, path: string, host = 'proxy.test'): WsC
   return {
     ws,
     handshake,
+    head101,
     messages,
     pongs,
     pings,
@@ -303,29 +345,44 @@ export type RawUpgradeResult = {
   upgrade: string | null;
   /** After a 101: what came back for `payload`; otherwise the response body received. */
   data: string;
+  /** With `{ halfClose: true }`: the peer closed the connection (rather than the wait timing out). */
+  closedByPeer?: boolean;
 };
+
+/** A response body is complete: Content-Length bytes, or a chunked body's last chunk (else: the close ends it). */
+function complete(head: string, body: Buffer): boolean {
+  const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  if (cl) return body.length >= Number(cl[1]);
+  return /\r\ntransfer-encoding:\s*chunked/i.test(head) && body.includes('\r\n0\r\n\r\n');
+}
 
 /**
  * Send exactly `head` (a request head with its blank line); after a 101 send `payload` and collect what comes back
- * until `until` has arrived or the connection closes. For requests the `ws` client will not make (other protocols,
+ * until `until` has arrived or the connection closes; any other response is read to its end. With
+ * `{ halfClose: true }` our side is ended right after the payload and everything until the peer closes is kept. For requests the `ws` client will not make (other protocols,
  * Upgrade without `Connection: Upgrade`).
  */
-export function rawUpgrade(url: string, head: string, payload: string, until: string, timeoutMs = 8_000): Promise<RawUpgradeResult> {
+export function rawUpgrade(url: string, head: string, payload: string, until: string | { halfClose: true }, timeoutMs = 8_000): Promise<RawUpgradeResult> {
   const u = new URL(url);
   return new Promise((resolve) => {
     const sock = connectTcp({ host: u.hostname, port: Number(u.port) });
     let buf = Buffer.alloc(0);
     let result: RawUpgradeResult | null = null;
     let bodyStart = 0;
+    let closedByPeer = false;
     const done = (): void => {
       clearTimeout(timer);
-      sock.destroy();
+      // After what we wrote has gone out (a payload written just before the answer arrived must not be cut).
+      sock.destroySoon();
       if (!result) return resolve({ status: 0, upgrade: null, data: buf.toString('latin1') });
-      resolve({ ...result, data: buf.subarray(bodyStart).toString('latin1') });
+      resolve({ ...result, data: buf.subarray(bodyStart).toString('latin1'), ...(typeof until === 'string' ? {} : { closedByPeer }) });
     };
     const timer = setTimeout(done, timeoutMs);
     sock.on('error', () => {});
-    sock.on('close', done);
+    sock.on('close', () => {
+      closedByPeer = true;
+      done();
+    });
     sock.on('connect', () => sock.write(head));
     sock.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
@@ -337,8 +394,11 @@ export function rawUpgrade(url: string, head: string, payload: string, until: st
         result = { status: Number(lines[0]!.split(' ')[1] ?? 0), upgrade, data: '' };
         bodyStart = end + 4;
         if (result.status === 101) sock.write(payload);
+        // Half-close: end our side after the payload; the answer is whatever arrives until the peer closes.
+        if (result.status === 101 && typeof until !== 'string') sock.end();
       }
-      if (buf.subarray(bodyStart).includes(until)) done();
+      const body = buf.subarray(bodyStart);
+      if (result.status === 101 ? typeof until === 'string' && body.includes(until) : complete(buf.subarray(0, bodyStart).toString('latin1'), body)) done();
     });
   });
 }
