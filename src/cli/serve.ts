@@ -278,6 +278,10 @@ export async function runModel(model: ProxyModel, options: RunModelOptions, io: 
         io.stderr.write(listenFailure(err, options.listenHint));
         return 2;
       }
+      if (err instanceof StartupError) {
+        io.stderr.write(`apx: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
+        return 1;
+      }
       throw err;
     }
     for (const a of proxy.addresses) io.stdout.write(`${options.banner} on ${a.url.endsWith('/') ? a.url : `${a.url}/`} ${describeAddress(model, a)}\n`);
@@ -321,7 +325,7 @@ type FromWorker =
   | { readonly type: 'apx-ready' }
   | { readonly type: 'apx-listening'; readonly addresses: readonly BoundAddress[] }
   | { readonly type: 'apx-listen-error'; readonly message: string; readonly code: string; readonly host: string; readonly port: number }
-  | { readonly type: 'apx-failed'; readonly message: string };
+  | { readonly type: 'apx-failed'; readonly message: string; readonly hint: string | null; readonly startupError: boolean };
 
 const WORKER_ENV = 'APX_SERVE_WORKER';
 
@@ -389,7 +393,7 @@ async function runAsWorker(io: Streams): Promise<number> {
       for (const m of early.splice(0)) reload(m, proxy);
     } catch (err) {
       if (err instanceof ListenError) send({ type: 'apx-listen-error', message: err.message, code: err.code, host: err.host, port: err.port });
-      else send({ type: 'apx-failed', message: err instanceof Error ? err.message : String(err) });
+      else send({ type: 'apx-failed', message: err instanceof Error ? err.message : String(err), hint: err instanceof StartupError ? err.hint : null, startupError: err instanceof StartupError });
     }
   }
   if (proxy) {
@@ -474,8 +478,9 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
         failure = 2;
         resolveFailure();
       } else if (m.type === 'apx-failed' && failure === null) {
-        io.stderr.write(`apx: a worker could not start: ${m.message}\n`);
-        failure = 2;
+        // A StartupError is the config's fault (exit 1, with its fix), as in a single process; anything else is fatal.
+        io.stderr.write(`apx: a worker could not start: ${m.message}\n${m.hint ? `  fix: ${m.hint}\n` : ''}`);
+        failure = m.startupError ? 1 : 2;
         resolveFailure();
       }
     });

@@ -10,13 +10,14 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext, type Server as TlsServer } from 'node:tls';
 import type { ProxyModel, Server } from '../model/types.js';
 import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
 import { clientErrorStatus, clientTimeouts, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
 import { sameTlsOptions, serverTlsOptions, type NodeTlsOptions } from './tls-options.js';
+import { routeBySni, sniMatcher } from './tls-sni.js';
 
 export { registerLbMethod, lbMethod, lbMethodNames, BalancerRuntime, type LbMethod } from './balancer.js';
 export { compileLogFormat, type LogRecord } from './logformat.js';
@@ -84,16 +85,23 @@ function listenMessage(code: string, host: string, port: number): string {
   return `cannot listen on ${where} (${code}); serve elsewhere with --listen 127.0.0.1:8000`;
 }
 
-type SocketTls = NodeTlsOptions & { cert: Buffer; key: Buffer; SNICallback: (name: string, cb: (e: Error | null, ctx?: SecureContext) => void) => void };
+type SniCallback = (name: string, cb: (e: Error | null, ctx?: SecureContext) => void) => void;
+/** What one TLS server of a socket is created with. */
+type TlsServerOptions = NodeTlsOptions & { cert: Buffer; key: Buffer; SNICallback: SniCallback };
+/** Name-based vhosts whose handshake settings differ from the socket's default ones (src/runtime/tls-sni.ts). */
+interface SniGroup {
+  /** Does an SNI name select one of the group's vhosts (ServerName/ServerAlias, wildcards as mod_ssl)? */
+  readonly selects: (name: string) => boolean;
+  readonly tls: TlsServerOptions;
+}
+type SocketTls = TlsServerOptions & { readonly groups: readonly SniGroup[] };
 
 /**
  * TLS for a socket: the certificate of the first vhost on it with SSLEngine on, SNI for the others; the handshake
- * options (SSLProtocol, SSLCipherSuite, SSLHonorCipherOrder → src/runtime/tls-options.ts) of that first vhost.
- * Node takes protocol range and ciphers from the socket's default context only (an SNICallback context swaps the
- * certificate, not those), where mod_ssl ≥ 2.4.42 switches them per name-based vhost: a vhost whose settings differ
- * from the first one's cannot be served as Apache would, so apx refuses to start rather than serve it differently.
- * As in mod_ssl (ssl_engine_kernel.c ssl_find_vhost), a vhost with no SSLProtocol of its own or inherited keeps
- * the connection's protocol range.
+ * options (SSLProtocol, SSLCipherSuite, SSLHonorCipherOrder → src/runtime/tls-options.ts) of that first vhost, and
+ * one group per other set of options among the name-based vhosts, served by routing on the ClientHello's SNI name as
+ * mod_ssl's ssl_find_vhost switches them: the vhost's range when it has an SSLProtocol (own or inherited), else the
+ * connection's; its cipher lists; its options OR-ed onto the connection's (SSL_set_options adds, never clears).
  */
 function tlsOptions(servers: readonly Server[]): SocketTls | null {
   const withTls = servers.filter((s) => s.tls?.engine && s.tls.certificateFile && s.tls.certificateKeyFile);
@@ -110,35 +118,49 @@ function tlsOptions(servers: readonly Server[]): SocketTls | null {
     const chain = s.tls!.certificateChainFile ? read(s.tls!.certificateChainFile, 'SSLCertificateChainFile') : null;
     return { cert: chain ? Buffer.concat([cert, Buffer.from('\n'), chain]) : cert, key: read(s.tls!.certificateKeyFile!, 'SSLCertificateKeyFile') };
   };
-  const name = (s: Server): string => s.serverName ?? '(no ServerName)';
+  const matcherOf = (s: Server): ((name: string) => boolean) => sniMatcher(s.serverName, s.serverAliases);
   const handshake = (s: Server): NodeTlsOptions => {
     const m = serverTlsOptions(s.tls);
-    if (!m.ok) throw new StartupError(`${name(s)}: ${m.problem.message}`, m.problem.hint);
+    if (!m.ok) throw new StartupError(`${s.serverName ?? '(no ServerName)'}: ${m.problem.message}`, m.problem.hint);
     return m.options;
   };
   const first = withTls[0]!;
   const options = handshake(first);
-  for (const s of withTls.slice(1)) {
+  const effective = withTls.map((s, i): NodeTlsOptions => {
+    if (i === 0) return options;
     const own = handshake(s);
-    const protocolSet = (s.tls?.protocol ?? null) !== null;
-    const same = sameTlsOptions(protocolSet ? own : { ...own, minVersion: options.minVersion, maxVersion: options.maxVersion }, options);
-    if (!same) {
+    const range = (s.tls?.protocol ?? null) !== null ? own : { ...own, minVersion: options.minVersion, maxVersion: options.maxVersion };
+    return { ...range, honorCipherOrder: own.honorCipherOrder || options.honorCipherOrder };
+  });
+  const context = (s: Server, o: NodeTlsOptions): SecureContext => {
+    try {
+      return createSecureContext({ ...load(s), ...o });
+    } catch (err) {
+      if (err instanceof StartupError) throw err;
+      // "ee key too small", a key that does not match the certificate …: mod_ssl stops too (AH02562/AH02565).
+      const why = (err as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/i, '');
       throw new StartupError(
-        `${name(s)}: its SSLProtocol/SSLCipherSuite/SSLHonorCipherOrder differ from those of ${name(first)}, the first TLS vhost on the same address; Apache switches them per SNI name, apx serves one set per address`,
-        `give both vhosts the same SSL settings (set them once in the main server), or put ${name(s)} on its own Listen port`,
+        `${s.serverName ?? '(no ServerName)'}: cannot use SSLCertificateFile ${s.tls!.certificateFile} with SSLCertificateKeyFile ${s.tls!.certificateKeyFile}: ${why} (Apache does not start either)`,
+        /too small|too weak/i.test(why) ? 'use an RSA key of 2048 bits or more, or an EC P-256 key (OpenSSL security level 2)' : 'check that the key belongs to the certificate and both are PEM',
       );
     }
-  }
-  const contexts = withTls.map((s) => ({ names: [s.serverName, ...s.serverAliases].filter((n): n is string => !!n).map((n) => n.toLowerCase()), ctx: createSecureContext({ ...load(s), ...options }) }));
-  return {
-    ...load(first),
-    ...options,
-    SNICallback: (name, cb) => {
-      const hit = contexts.find((c) => c.names.includes(name.toLowerCase()));
-      cb(null, hit?.ctx);
-    },
   };
+  // Certificates by SNI name (the same callback for every group: an SNI context only swaps certificate, key and
+  // chain). The first vhost whose names match, in config order (ap_vhost_iterate_given_conn), decides both
+  // certificate and settings.
+  const vhosts = withTls.map((s, i) => ({ selects: matcherOf(s), settings: effective[i]!, ctx: context(s, effective[i]!) }));
+  const SNICallback: SniCallback = (name, cb) => cb(null, vhosts.find((v) => v.selects(name))?.ctx);
+  const groups: { settings: NodeTlsOptions; tls: TlsServerOptions; selects: (name: string) => boolean }[] = [];
+  for (const [i, s] of withTls.entries()) {
+    const o = effective[i]!;
+    if (sameTlsOptions(o, options) || groups.some((g) => sameTlsOptions(g.settings, o))) continue;
+    groups.push({ settings: o, tls: { ...load(s), ...o, SNICallback }, selects: (name) => sameTlsOptions(vhosts.find((v) => v.selects(name))?.settings ?? options, o) });
+  }
+  return { ...load(first), ...options, SNICallback, groups };
 }
+
+/** Node's TLS handshake timeout (tls.Server `handshakeTimeout` default), also the wait for a routed ClientHello. */
+const HANDSHAKE_TIMEOUT_MS = 120_000;
 
 export async function startProxy(model: ProxyModel, options: ServeOptions = {}): Promise<ReloadableProxy> {
   const plan = planSockets(model, options.listen);
@@ -160,9 +182,13 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
     return g;
   };
   const servers: HttpServer[] = [];
+  /** TLS servers that never listen: they take the connections routed to an SNI group (src/runtime/tls-sni.ts). */
+  const sniServers: HttpServer[] = [];
   const addresses: BoundAddress[] = [];
   const shutdown = async (): Promise<void> => {
     for (const g of generations) g.quiesce();
+    // Not listening: close() only ends their idle connections and deadline checks (its callback says "not running").
+    for (const s of sniServers) s.close(() => {});
     await Promise.all(
       servers.map(
         (s) =>
@@ -176,17 +202,44 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
     await Promise.all([...generations].map((g) => g.retire()));
   };
 
+  /** Per socket: start routing its connections by SNI name (idempotent). */
+  const routeSni: (() => void)[] = [];
   try {
     for (const [i, sock] of plan.entries()) {
       const tls = tlsNow[i] ?? null;
       const scheme = schemes[i]!;
       // SNI follows the current generation's certificates (a reload may change them).
-      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, serverTimeoutOptions(clientTimeouts(model)), (req, res) => {
+      const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
         const g = genOf(req.socket);
         g.handler.handle(req, res, g.contexts[i]!);
-      });
+      };
+      const timeouts = serverTimeoutOptions(clientTimeouts(model));
+      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, timeouts, onRequest);
       wireServer(server, i, genOf, () => current);
       servers.push(server);
+      // One TLS server per SNI group, made when a connection first needs it; a reload brings new groups.
+      const bySettings = new WeakMap<SniGroup, HttpServer>();
+      routeSni[i] = () =>
+        routeBySni(
+          server as unknown as TlsServer,
+          (name) => {
+            const group = name === null ? undefined : tlsNow[i]?.groups.find((x) => x.selects(name));
+            if (!group) return server as unknown as TlsServer;
+            let h = bySettings.get(group);
+            if (!h) {
+              h = createServer({ ...group.tls, groups: [] }, timeouts, onRequest);
+              wireServer(h, i, genOf, () => current);
+              // http.Server starts its deadline checks (headersTimeout/requestTimeout: RequestReadTimeout's 408) on
+              // 'listening'; this one never listens, its connections come from `server`. close() stops them.
+              h.emit('listening');
+              bySettings.set(group, h);
+              sniServers.push(h);
+            }
+            return h as unknown as TlsServer;
+          },
+          HANDSHAKE_TIMEOUT_MS,
+        );
+      if (tls && tls.groups.length > 0) routeSni[i]!();
       const bound = await listen(server, sock);
       const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
       addresses.push({ host: bound.host, port: bound.port, servesPort: sock.servesPorts[0]!, url: `${scheme}://${shown}:${bound.port}` });
@@ -219,8 +272,9 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
       for (const [i, t] of nextTls.entries()) {
         if (!t) continue;
         tlsNow[i] = t;
-        const { SNICallback: _sni, ...context } = t;
-        (servers[i] as unknown as { setSecureContext(o: Omit<SocketTls, 'SNICallback'>): void }).setSecureContext(context);
+        const { SNICallback: _sni, groups, ...context } = t;
+        (servers[i] as unknown as { setSecureContext(o: Omit<TlsServerOptions, 'SNICallback'>): void }).setSecureContext(context);
+        if (groups.length > 0) routeSni[i]?.();
       }
       if (status) status.board.generation++;
       const old = current;
@@ -259,7 +313,9 @@ function createServer(
   // httpd's defaults: LimitRequestFieldSize 8190 × LimitRequestFields 100; HTTP/1.0 requests without Host are valid
   // (the first vhost answers them). RequestReadTimeout / KeepAliveTimeout: listeners.ts serverTimeoutOptions.
   const opts = { maxHeaderSize: 8190 * 100, requireHostHeader: false, ...timeouts };
-  return tls ? (createHttpsServer({ ...opts, ...tls }, onRequest) as unknown as HttpServer) : createHttpServer(opts, onRequest);
+  if (!tls) return createHttpServer(opts, onRequest);
+  const { groups: _groups, ...own } = tls;
+  return createHttpsServer({ ...opts, ...own }, onRequest) as unknown as HttpServer;
 }
 
 /** Answer on a raw socket with an httpd error page (CONNECT, unparsable requests). */

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { MemberStatus, Tls, WorkerParams } from '../model/types.js';
 import { StartupError } from './startup-error.js';
+import { proxyTlsOptions } from './tls-options.js';
 
 /**
  * mod_ssl's proxy settings for https:// backends: `SSLProxyVerify none` (the default) checks nothing; `require`
@@ -83,7 +84,10 @@ export class Worker {
     // mod_proxy keeps a connection pool per worker; `disablereuse=On` (and `keepalive`'s absence does not matter
     // for HTTP/1.1 reuse) closes each backend connection after one request.
     const keepAlive = !params.disableReuse;
-    const tlsOpts = scheme === 'https' || scheme === 'wss' ? backendTlsOptions(tls) : { rejectUnauthorized: false };
+    // SSLProxyProtocol / SSLProxyCipherSuite (src/runtime/tls-options.ts): the backend connection's range and ciphers.
+    const proxyTls = scheme === 'https' || scheme === 'wss' ? proxyTlsOptions(tls) : null;
+    if (proxyTls && !proxyTls.ok) throw new StartupError(proxyTls.problem.message, proxyTls.problem.hint);
+    const tlsOpts = proxyTls ? { ...backendTlsOptions(tls), ...proxyTls.options } : { rejectUnauthorized: false };
     this.verifyTls = tlsOpts.rejectUnauthorized;
     const opts = {
       keepAlive,

@@ -109,6 +109,17 @@ describe('apx serve FILE', () => {
     expect(run.stderr()).toMatch(/not serving .*site\.conf/);
   });
 
+  it('a config the runtime cannot start (certificate file that is not PEM): the reason and its fix, exit 1, no stack', async () => {
+    const pem = join(dir, 'not-a-cert.pem');
+    writeFileSync(pem, 'garbage\n');
+    const f = site(`<VirtualHost *:443>\n    SSLEngine on\n    SSLCertificateFile ${pem}\n    SSLCertificateKeyFile ${pem}\n    ProxyPass / ${a.url}/\n    ProxyPassReverse / ${a.url}/\n</VirtualHost>\n`);
+    const run = start(['serve', f, '--workers', '1', '--listen', '127.0.0.1:0']);
+    expect(await run.done).toBe(1);
+    expect(run.stdout()).toBe('');
+    expect(run.stderr()).toMatch(/^apx: .*cannot use SSLCertificateFile .*not-a-cert\.pem.*\n  fix: /m);
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
+  });
+
   it('an address in use is one line suggesting --listen, exit 2', async (ctx) => {
     if (runtimeMissing) ctx.skip(runtimeMissing);
     const busy: Server = createServer();

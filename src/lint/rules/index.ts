@@ -20,6 +20,7 @@ import { rewriteDollarVariable } from './rewrite-dollar-variable.js';
 import { nginxVariable } from './nginx-variable.js';
 import { sslCertificateMissing } from './ssl-certificate-missing.js';
 import { proxyWorkerShared } from './proxy-worker-shared.js';
+import { sslProtocolCipher } from './ssl-protocol-cipher.js';
 
 export const RULES: readonly Rule[] = [
   unknownDirective,
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   vhostPortNotListened,
   handlerUnprotected,
   sslCertificateMissing,
+  sslProtocolCipher,
   rewriteDollarVariable,
   nginxVariable,
 ];
