@@ -65,7 +65,9 @@ function serverName(body: Buffer): string | null {
     p += 4;
     if (p + len > end) return null;
     if (type === 0) {
-      // ServerNameList: length, then (name_type, length, name); host_name is type 0.
+      // ServerNameList: length, then (name_type, length, name); host_name is type 0. An extension too short to
+      // hold the list's length is malformed (it would read past the message).
+      if (len < 2) return null;
       let q = p + 2;
       const listEnd = Math.min(p + len, q + body.readUInt16BE(p));
       while (q + 3 <= listEnd) {
@@ -139,7 +141,14 @@ export function routeBySni(front: TlsServer, pick: (name: string | null) => TlsS
     };
     const onData = (chunk: Buffer): void => {
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      const r = clientHelloSni(buf);
+      let r: ClientHelloSni;
+      try {
+        r = clientHelloSni(buf);
+      } catch {
+        // A parser bug must not take the process down with it: the default settings answer, and Node's own
+        // handshake judges the bytes.
+        r = done(null);
+      }
       if (r.state === 'done') finish(r.name);
     };
     const onClose = (): void => {

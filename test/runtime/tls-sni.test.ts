@@ -72,6 +72,28 @@ describe('clientHelloSni', () => {
     expect(clientHelloSni(bytes)).toEqual({ state: 'done', name: null });
   });
 
+  it('a server_name extension too short for its list length: no name, no throw (found by the fuzz below)', () => {
+    // A ClientHello whose only extension is server_name with length 0, at the very end of the message.
+    const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32), Buffer.from([0, 0, 2, 0x13, 0x01, 1, 0, 0, 4, 0, 0, 0, 0])]);
+    const hs = Buffer.concat([Buffer.from([1, 0, 0, body.length]), body]);
+    const rec = Buffer.concat([Buffer.from([22, 3, 1, 0, hs.length]), hs]);
+    expect(clientHelloSni(rec)).toEqual({ state: 'done', name: null });
+  });
+
+  it('never throws on mutated or truncated ClientHellos (20,000 seeded mutations)', () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const b = Buffer.from(i % 2 ? withSni : without);
+      for (let j = 0, n = 1 + rnd(4); j < n; j++) b[rnd(b.length)] = rnd(256);
+      const input = rnd(3) === 0 ? b.subarray(0, rnd(b.length)) : b;
+      expect(() => clientHelloSni(input)).not.toThrow();
+    }
+  });
+
   it('gives up on a record stream longer than any ClientHello', () => {
     const huge = Buffer.alloc(70 * 1024);
     huge.set([22, 3, 1, 0x40, 0x00, 1, 0x01, 0x00, 0x00]);
