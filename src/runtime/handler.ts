@@ -251,6 +251,7 @@ export class RequestHandler {
       path: t.path,
       headers,
       timeouts: { client: sr.server.timeouts.timeout, backend: w.params.timeout },
+      tls: w.tlsOptions,
       onStatus: (s) => {
         status = s;
       },

@@ -47,6 +47,8 @@ export interface TunnelOptions {
   /** Headers for the backend, Upgrade/Connection included. */
   readonly headers: HeaderPairs;
   readonly timeouts: TunnelTimeouts;
+  /** TLS options for wss/https backends (the worker's: SSLProxyVerify and friends); null = no verification. */
+  readonly tls: Readonly<Record<string, unknown>> | null;
   /** `answered`: something (the 101, or the backend's refusal) was already written to the client. */
   readonly onError: (err: Error & { code?: string }, answered: boolean) => void;
   /** The backend's answer: 101, or the status of its refusal. */
@@ -79,7 +81,7 @@ export function tunnel(o: TunnelOptions): void {
     setHost: false,
     // A tunnel never goes back to a pool.
     agent: false,
-    ...(secure ? { rejectUnauthorized: false, ...(isIP(o.hostname) ? {} : { servername: o.hostname }) } : {}),
+    ...(secure ? { rejectUnauthorized: false, ...o.tls, ...(isIP(o.hostname) ? {} : { servername: o.hostname }) } : {}),
   });
   let upgraded = false;
   let answered = false;

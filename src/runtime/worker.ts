@@ -43,6 +43,11 @@ export class Worker {
   readonly agent: HttpAgent;
   /** https backends: verify the certificate (SSLProxyVerify require). */
   readonly verifyTls: boolean;
+  /**
+   * The TLS options of this worker's backend connections (SSLProxyVerify/CACertificateFile/CheckPeerName,
+   * SSLProxyProtocol/CipherSuite); null for plain backends. WebSocket tunnels, which bypass the pool, use them too.
+   */
+  readonly tlsOptions: Readonly<Record<string, unknown>> | null;
   /** Mutable copy of the model's status flags (the balancer-manager, later, edits these). */
   readonly status: MemberStatus;
   /** ms since epoch when the worker went into error. */
@@ -89,6 +94,7 @@ export class Worker {
     if (proxyTls && !proxyTls.ok) throw new StartupError(proxyTls.problem.message, proxyTls.problem.hint);
     const tlsOpts = proxyTls ? { ...backendTlsOptions(tls), ...proxyTls.options } : { rejectUnauthorized: false };
     this.verifyTls = tlsOpts.rejectUnauthorized;
+    this.tlsOptions = proxyTls ? tlsOpts : null;
     const opts = {
       keepAlive,
       maxSockets: params.max ?? Infinity,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Tls } from '../../src/model/types.js';
 import { request, startEchoBackend } from '../support/backends.js';
-import { closeAll, model, route, serve, server, vhost } from './fixture.js';
+import { closeAll, model, route, serve, server, upgradeRequest, vhost } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apx-tls-'));
 afterAll(async () => {
@@ -70,6 +70,31 @@ describe('TLS', () => {
     expect(r.text).toContain('Error during SSL Handshake with remote server');
     be.closeAllConnections();
     await new Promise((res) => be.close(res));
+  });
+
+  it('wss:// tunnels follow the worker’s SSLProxyVerify too: none upgrades, require refuses a self-signed backend', async () => {
+    const files = selfSigned('ws-backend.example');
+    const { createServer } = await import('node:https');
+    const { readFileSync } = await import('node:fs');
+    const be = createServer({ cert: readFileSync(files.cert), key: readFileSync(files.key) });
+    be.on('upgrade', (_req, sock) => {
+      sock.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      sock.on('data', (d: Buffer) => sock.write(d.toString().toUpperCase()));
+    });
+    await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
+    const port = (be.address() as { port: number }).port;
+    try {
+      const none = await serve(model({ mainServer: server({ routes: [route('/ws/', `wss://127.0.0.1:${port}/`)] }) }));
+      const ok = await upgradeRequest(none.url, '/ws/chat');
+      expect(ok.head).toMatch(/^HTTP\/1\.1 101/);
+      expect(ok.echo).toBe('HELLO');
+      const strict = await serve(model({ mainServer: server({ tls: { ...tls(files), engine: false, proxyEngine: true, proxyVerify: 'require' }, routes: [route('/ws/', `wss://127.0.0.1:${port}/`)] }) }));
+      const refused = await upgradeRequest(strict.url, '/ws/chat');
+      expect(refused.head).toMatch(/^HTTP\/1\.1 502/);
+    } finally {
+      be.closeAllConnections();
+      await new Promise((res) => be.close(res));
+    }
   });
 
   it('serves https with each vhost’s certificate by SNI', async () => {
