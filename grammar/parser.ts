@@ -10,6 +10,9 @@
  *
  * Every token sequence the lexer can produce is a sentence of this grammar, so parsing never fails:
  * everything httpd refuses is diagnosed on the tree, and one run reports all of it.
+ *
+ * This parser is the grammar's definition (docs/grammar.html is drawn from it). parse() reads the same line
+ * shapes off the token vector with ./lines.ts, which builds no CST; tests check that both read every input alike.
  */
 import { CstParser, type CstNode, type IToken } from './chevrotain.js';
 import { allTokens, ArgWord, Bom, CloseTag, Comment, NameWord, Newline, OpenTag, tokenize } from './tokens.js';
@@ -79,8 +82,8 @@ export function parser(): ApacheConfigParser {
 }
 
 /**
- * Chunks of about this many characters are lexed and parsed one at a time: the tokens and CST of a chunk die
- * young (cheap for the garbage collector) instead of all 1.1 M tokens of a 10 MB file living at once.
+ * parse() lexes chunks of about this many characters one at a time (./lines.ts lexChunks): the tokens of a chunk
+ * die young (cheap for the garbage collector) instead of all 1.1 M tokens of a 10 MB file living at once.
  */
 export const CHUNK_CHARS = 64 * 1024;
 
@@ -96,29 +99,6 @@ export function chunkEnd(text: string, from: number, size: number = CHUNK_CHARS)
     // `\`-newline joins lines (CONT in tokens.ts); a chunk starting with U+FEFF would lex it as the file's BOM.
     if (!(j >= from && text.charCodeAt(j) === 0x5c) && text.charCodeAt(i + 1) !== 0xfeff) return i + 1;
     i++;
-  }
-}
-
-export interface CstChunk {
-  /** A `configFile` CST over text.slice(offset, …): token offsets are relative to `offset`. */
-  readonly cst: CstNode;
-  readonly nul: readonly IToken[];
-  readonly offset: number;
-}
-
-/**
- * The file as consecutive CSTs of whole logical lines. Each chunk starts at the start of a logical line, so
- * every line shape is exactly what one parse of the whole text would give (httpd too reads line by line).
- */
-export function* parseChunks(text: string, size: number = CHUNK_CHARS): Generator<CstChunk> {
-  if (text.length <= size) {
-    yield { ...parseCst(text), offset: 0 };
-    return;
-  }
-  for (let from = 0; from < text.length; ) {
-    const to = chunkEnd(text, from, size);
-    yield { ...parseCst(text.slice(from, to)), offset: from };
-    from = to;
   }
 }
 

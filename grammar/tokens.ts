@@ -132,8 +132,20 @@ function quotedTag(close: boolean) {
 }
 export const QuotedCloseTag = createToken({ name: 'QuotedCloseTag', pattern: { exec: quotedTag(true) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [CloseTag, ArgWord] });
 export const QuotedOpenTag = createToken({ name: 'QuotedOpenTag', pattern: { exec: quotedTag(false) }, start_chars_hint: ['"', "'"], line_breaks: true, categories: [OpenTag, ArgWord] });
+/**
+ * Every UTF-16 code unit a Word can start with: all but httpd's blanks, the line end and NUL (a `\` starts a
+ * continuation or is an ordinary character). chevrotain cannot work this out from the complement set in
+ * WORD_CHAR, and one pattern it cannot analyse turns off its first-character dispatch for the whole lexer — it
+ * would then try all fourteen patterns at every position.
+ */
+function wordStartChars(): number[] {
+  const out: number[] = [];
+  for (let c = 0; c <= 0xffff; c++) if (!(c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0b || c === 0x0c || c === 0x0d || c === 0x00)) out.push(c);
+  return out;
+}
+
 /** Any other run of non-blanks, quotes included when they do not open the word (`a"b"` is one word). */
-export const Word = createToken({ name: 'Word', pattern: new RegExp(WORD), line_breaks: true, categories: [NameWord, ArgWord] });
+export const Word = createToken({ name: 'Word', pattern: new RegExp(WORD), start_chars_hint: wordStartChars(), line_breaks: true, categories: [NameWord, ArgWord] });
 
 /**
  * A NUL byte and the rest of its physical line, up to the line end: httpd never sees it (strlen stops there,
@@ -150,7 +162,9 @@ export const ApacheLexer = new Lexer(allTokens, {
   // httpd counts lines by LF only; a lone CR is a blank.
   lineTerminatorsPattern: /\n/g,
   lineTerminatorCharacters: ['\n'],
-  ensureOptimizations: false,
+  // Every pattern has a known first character (regular expressions, or start_chars_hint), so chevrotain picks
+  // the candidates for a position by its character; it refuses to build the lexer if that ever stops holding.
+  ensureOptimizations: true,
 });
 
 export interface Tokens {

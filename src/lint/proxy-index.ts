@@ -277,24 +277,34 @@ export function rewriteFlagsProxy(flags: string | undefined): boolean {
 /** The directive names the index reads, as nameKey() gives them. */
 export const PROXY_INDEX_NAMES: readonly string[] = ['proxypass', 'proxypassmatch', 'proxypassreverse', 'rewriterule', 'balancermember', 'proxyset'];
 
-/** The entries of each server, every list allocated at its exact length (push() would leave room for 16 more). */
+/**
+ * The entries of each server, every list at its exact length. The list is in reading order, where a virtual
+ * host's entries follow each other, so it is cut into runs of one server: one map operation per run (a vhost
+ * whose entries are split — the main server's around a vhost — joins its runs).
+ */
 function byServer<T extends { readonly vhost: ResolvedSection | null }>(list: readonly T[]): Map<ResolvedSection | null, T[]> {
-  const counts = new Map<ResolvedSection | null, number>();
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i]!.vhost;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
-  }
   const out = new Map<ResolvedSection | null, T[]>();
-  const filled = new Map<ResolvedSection | null, number>();
-  for (let i = 0; i < list.length; i++) {
-    const x = list[i]!;
-    let l = out.get(x.vhost);
-    if (l === undefined) out.set(x.vhost, (l = new Array<T>(counts.get(x.vhost)!)));
-    const at = filled.get(x.vhost) ?? 0;
-    l[at] = x;
-    filled.set(x.vhost, at + 1);
+  for (let start = 0; start < list.length; ) {
+    const v = list[start]!.vhost;
+    let end = start + 1;
+    while (end < list.length && list[end]!.vhost === v) end++;
+    const have = out.get(v);
+    out.set(v, have === undefined ? list.slice(start, end) : have.concat(list.slice(start, end)));
+    start = end;
   }
   return out;
+}
+
+/**
+ * A balancer's lists start as this shared empty list; the first entry makes a list of exactly one (most balancers
+ * are defined once, by one <Proxy>, and use no lbmethod=), later ones grow it. Frozen: an entry pushed onto it
+ * by mistake throws instead of landing in every balancer.
+ */
+const NO_ENTRIES = Object.freeze([]) as never[];
+function add<T>(list: T[], item: T): T[] {
+  if (list === NO_ENTRIES) return [item];
+  list.push(item);
+  return list;
 }
 
 /** Reads only the directives named in PROXY_INDEX_NAMES (the rest of a large config is never looked at) and the `<Proxy>` sections. */
@@ -307,7 +317,7 @@ export function buildProxyIndex(tree: LintTree): ProxyIndex {
   const balancer = (key: string): Balancer => {
     let b = balancers.get(key);
     if (!b) {
-      b = { key, members: [], lbmethods: [], definedAt: [], growth: false };
+      b = { key, members: NO_ENTRIES, lbmethods: NO_ENTRIES, definedAt: NO_ENTRIES, growth: false };
       balancers.set(key, b);
     }
     return b;
@@ -318,7 +328,7 @@ export function buildProxyIndex(tree: LintTree): ProxyIndex {
       const w = words[i]!;
       if (!w.includes('=')) continue;
       const m = /^lbmethod=(.*)$/i.exec(w);
-      if (m) b.lbmethods.push({ value: m[1]! });
+      if (m) b.lbmethods = add(b.lbmethods, { value: m[1]! });
       const g = /^growth=(\d+)/i.exec(w);
       if (g && Number(g[1]) > 0) b.growth = true;
     }
@@ -335,7 +345,7 @@ export function buildProxyIndex(tree: LintTree): ProxyIndex {
     const key = balancerKey(section.args[0] ?? '');
     if (key === null) continue;
     const b = balancer(key);
-    b.definedAt.push(section);
+    b.definedAt = add(b.definedAt, section);
     balancerWords(section.args, 1, b);
   }
 
@@ -382,11 +392,12 @@ export function buildProxyIndex(tree: LintTree): ProxyIndex {
       const sectionKey = proxy ? balancerKey(proxy.args[0] ?? '') : null;
       const firstKey = balancerKey(d.args[0] ?? '');
       if (sectionKey !== null && firstKey === null && d.args[0] !== undefined) {
-        balancer(sectionKey).members.push(new Member(d, d.args[0], 0));
+        const b = balancer(sectionKey);
+        b.members = add(b.members, new Member(d, d.args[0], 0));
       } else if (firstKey !== null && d.args[1] !== undefined) {
         const b = balancer(firstKey);
-        b.members.push(new Member(d, d.args[1], 1));
-        if (sectionKey === null) b.definedAt.push(d);
+        b.members = add(b.members, new Member(d, d.args[1], 1));
+        if (sectionKey === null) b.definedAt = add(b.definedAt, d);
       }
     } else if (name === 'proxyset') {
       const proxy = proxySectionOf(ctx);
@@ -394,16 +405,16 @@ export function buildProxyIndex(tree: LintTree): ProxyIndex {
       const key = firstKey ?? (proxy ? balancerKey(proxy.args[0] ?? '') : null);
       if (key !== null) {
         const b = balancer(key);
-        b.definedAt.push(d);
+        b.definedAt = add(b.definedAt, d);
         balancerWords(d.args, firstKey !== null ? 1 : 0, b);
       }
     }
   }
-  // A list built by push() keeps spare room for 16 more entries; 20,000 balancers with two members each add up.
+  // A list grown by push() keeps spare room for 16 more entries; 20,000 balancers with two members each add up.
   for (const b of balancers.values()) {
-    if (b.members.length > 0) b.members = b.members.slice();
-    if (b.definedAt.length > 0) b.definedAt = b.definedAt.slice();
-    if (b.lbmethods.length > 0) b.lbmethods = b.lbmethods.slice();
+    if (b.members.length > 1) b.members = b.members.slice();
+    if (b.definedAt.length > 1) b.definedAt = b.definedAt.slice();
+    if (b.lbmethods.length > 1) b.lbmethods = b.lbmethods.slice();
   }
   const ownPasses = byServer(passes);
   const ownReverses = byServer(reverses);

@@ -87,6 +87,8 @@ export interface NodeClasses {
   arg(value: string, raw: string, quote: '"' | "'" | null, unterminated: boolean, offset: number, endOffset: number): Arg;
   /** Record one word of a directive (`flags`: the WORD_* bits); returns its position in the file's word table. */
   word(offset: number, endOffset: number, flags: number): number;
+  /** The file is read: give back the word table's spare room (it grows by doubling). */
+  seal(): void;
   /**
    * A directive whose `count` words were recorded from position `first` on (count 0: first is ignored);
    * `dollar`: one of them holds a `$`.
@@ -128,7 +130,7 @@ export function nodeClasses(file: FileText): NodeClasses {
   let wordsUsed = 0;
   const word = (offset: number, endOffset: number, flags: number): number => {
     if (wordsUsed + 3 > words.length) {
-      const grown = new Int32Array(words.length * 2);
+      const grown = new Int32Array(Math.max(3 * 1024, words.length * 2));
       grown.set(words);
       words = grown;
     }
@@ -278,6 +280,9 @@ export function nodeClasses(file: FileText): NodeClasses {
     section: (name, args, argsText, children, open, close, endOffset) => new Section(name, args, argsText, children, open, close, endOffset),
     arg: (value, raw, quote, unterminated, offset, endOffset) => new LazyArg(value, raw, quote, unterminated, offset, endOffset),
     word,
+    seal: () => {
+      if (words.length > wordsUsed) words = words.slice(0, wordsUsed);
+    },
     directive: (name, first, count, dollar, c) => new Directive(name, first, count, dollar, c),
     comment: (c) => new Comment(c.start, c.cs, c.ce, c.eol, c.end),
     blank: (c) => new Blank(c.start, c.cs, c.ce, c.eol, c.end),

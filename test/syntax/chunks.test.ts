@@ -1,17 +1,18 @@
 /**
- * parse() lexes and parses a big file in chunks of whole logical lines (grammar/parser.ts, parseChunks). A
- * chunk must never end inside a logical line — after a `\`-newline, inside a continued comment or quoted
+ * parse() lexes a big file in chunks of whole logical lines (grammar/lines.ts lexChunks, cut where
+ * grammar/parser.ts chunkEnd says). A chunk must never end inside a logical line — after a `\`-newline, inside a continued comment or quoted
  * string — nor start with a U+FEFF the lexer would take for the file's BOM. These inputs put such places at
  * every offset by using tiny chunks, and the result must equal a one-chunk parse exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { chunkEnd, parseChunks } from '../../grammar/parser.js';
+import { lexChunks } from '../../grammar/lines.js';
+import { chunkEnd } from '../../grammar/parser.js';
 import { AstBuilder } from '../../src/syntax/build.js';
 import { toAstJson } from '../../src/syntax/json.js';
 
 function build(text: string, chunkChars: number) {
   const b = new AstBuilder('c.conf', text);
-  for (const chunk of parseChunks(text, chunkChars)) b.add(chunk);
+  for (const chunk of lexChunks(text, chunkChars)) b.add(chunk);
   const { ast, diagnostics } = b.finish();
   return { json: JSON.stringify(toAstJson(ast)), diagnostics: JSON.stringify(diagnostics) };
 }

@@ -11,6 +11,8 @@ import { defineRule } from './define.js';
 
 /** `https://www.Example.com:443` → `www.example.com` (ServerName accepts a scheme and a port; names are case-insensitive). */
 export function serverNameHost(value: string): string {
+  // Most names have neither a scheme nor a port: no regular expression for them.
+  if (!value.includes(':')) return nameKey(value);
   return nameKey(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/:\d+$/, ''));
 }
 
@@ -28,7 +30,8 @@ export const duplicateServerName = defineRule(
     for (const { section } of context.sectionsByName('VirtualHost')) {
       const named = names.get(section);
       if (!named) continue;
-      const reported = new Set<string>();
+      // One report per virtual host: its name is the same on each of its addresses.
+      let reported = false;
       const host = serverNameHost(named.value);
       for (const address of section.args) {
         const key = `${nameKey(address)} ${host}`;
@@ -37,8 +40,8 @@ export const duplicateServerName = defineRule(
           first.set(key, { vhost: section, value: named.value, directive: named.directive });
           continue;
         }
-        if (earlier.vhost === section || reported.has(host)) continue;
-        reported.add(host);
+        if (earlier.vhost === section || reported) continue;
+        reported = true;
         context.report({
           message: `ServerName ${named.value} on ${address} is already the name of the virtual host at ${formatLocation(earlier.vhost.syntax.openSpan, named.directive.span.file)}: Apache sends every request for ${named.value} there, never here`,
           span: argSpan(named.directive, 0),

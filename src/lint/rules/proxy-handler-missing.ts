@@ -6,6 +6,7 @@
  */
 import type { RelatedLocation, Span } from '../../diagnostic.js';
 import { a2enmodHint, isKnownProxyScheme, modulesForProxyUrl, proxyUrlScheme, type ModuleRequirement } from '../../directives/index.js';
+import { nameKey } from '../../syntax/names.js';
 import { defineRule } from './define.js';
 
 type Via = 'ProxyPass' | 'BalancerMember' | 'RewriteRule';
@@ -41,8 +42,9 @@ export const proxyHandlerMissing = defineRule(
     const schemes = new Map<string, ReturnType<typeof proxyUrlScheme>>();
     const schemeOf = (url: string): ReturnType<typeof proxyUrlScheme> => {
       const colon = url.indexOf(':');
+      // A `unix:` socket URL names its scheme after the `|`: parsed whole, never cached by its head.
+      if (colon === 4 && nameKey(url.slice(0, 4)) === 'unix') return proxyUrlScheme(url);
       const head = colon < 0 ? url : url.slice(0, colon);
-      if (/^unix$/i.test(head)) return proxyUrlScheme(url);
       let hit = schemes.get(head);
       if (hit === undefined) schemes.set(head, (hit = proxyUrlScheme(url)));
       return hit;

@@ -43,9 +43,9 @@ export const proxyPassReverseMissing = defineRule(
       const inScope = index.scoped(p.vhost).reverses;
       // A virtual host has a handful of rules: scan them; index only the big lists (the main server's).
       const key = pathKey(p.path);
-      const candidates = inScope.length <= SMALL ? inScope.filter((r) => pathKey(r.path) === key) : (byPath(p.vhost).get(key) ?? []);
+      const hasCandidate = inScope.length <= SMALL ? inScope.some((r) => pathKey(r.path) === key) : byPath(p.vhost).has(key);
       // A ProxyPassReverse for this path that names another URL is proxy-pass-reverse-mismatch's to explain.
-      if (candidates.length > 0) continue;
+      if (hasCandidate) continue;
       const bkey = balancerKey(p.target);
       const members = bkey !== null ? (index.balancers.get(bkey)?.members ?? []) : [];
       // The pre-2.2 idiom: one ProxyPassReverse per member URL instead of one for balancer://name.

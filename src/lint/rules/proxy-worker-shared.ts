@@ -33,8 +33,9 @@ export const proxyWorkerShared = defineRule(
     // Workers by server: lower-cased URL → the ProxyPass that created it.
     const workers = new Map<ResolvedSection | null, Map<string, PassRule>>();
     for (const p of index.passes) {
+      if (p.exclusion || balancerKey(p.target) !== null) continue;
       const split = splitUrl(p.target);
-      if (p.exclusion || balancerKey(p.target) !== null || split === null) continue;
+      if (split === null) continue;
       let defined = workers.get(p.vhost);
       if (!defined) workers.set(p.vhost, (defined = new Map()));
       const url = nameKey(p.target);

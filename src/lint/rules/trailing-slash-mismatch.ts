@@ -5,7 +5,7 @@
  * wrong host), and `ProxyPass /app http://b/` sends `/app/x` as `//x`. ProxyPassReverse maps the other way: with
  * `ProxyPassReverse /app http://b/` a redirect to `http://b/x` becomes `/appx`.
  */
-import { splitUrl } from '../paths.js';
+import { splitUrl, urlPathEndsWithSlash } from '../paths.js';
 import { defineRule } from './define.js';
 
 function pathEndsWithSlash(p: string): boolean {
@@ -18,11 +18,11 @@ export const trailingSlashMismatch = defineRule(
     const index = context.proxy();
         for (const p of index.passes) {
       if (p.exclusion || p.regex || p.pathInLocation) continue;
-      const u = splitUrl(p.target);
-      if (!u) continue;
+      const urlSlash = urlPathEndsWithSlash(p.target);
+      if (urlSlash === null) continue;
       const pathSlash = pathEndsWithSlash(p.path);
-      const urlSlash = u.path.endsWith('/');
       if (pathSlash === urlSlash) continue;
+      const u = splitUrl(p.target)!;
       const written = p.location ? `<${p.location.name} ${p.path}> ProxyPass ${p.target}` : `ProxyPass ${p.path} ${p.target}`;
       if (pathSlash) {
         // `ProxyPass / http://b` is the classic; `/x` becomes `http://bx`.
@@ -42,10 +42,9 @@ export const trailingSlashMismatch = defineRule(
     }
     for (const r of index.reverses) {
       if (r.location !== null) continue;
-      const u = splitUrl(r.url);
-      if (!u) continue;
+      const urlSlash = urlPathEndsWithSlash(r.url);
+      if (urlSlash === null) continue;
       const pathSlash = pathEndsWithSlash(r.path);
-      const urlSlash = u.path.endsWith('/');
       if (pathSlash === urlSlash) continue;
       context.report({
         message: pathSlash
