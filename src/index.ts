@@ -14,7 +14,7 @@ export { sameName, nameKey } from './syntax/names.js';
 export type * from './model/types.js';
 export type * from './config/types.js';
 export { load, nodeFs, memoryFs, walk, directives, sections, type MemoryFsOptions, type WalkContext, type WalkOptions, type Visitor, type DirectiveVisit } from './config/index.js';
-export { compile, validateModel, readModelJson, readModelValue, redactSecrets, MODEL_SCHEMA_ID, type CompileResult, type ModelValidation, type ModelJsonResult, type SchemaError } from './model/index.js';
+export { compile, validateModel, readModelJson, readModelValue, redactSecrets, completeModel, MODEL_SCHEMA_ID, type CompileResult, type ModelValidation, type ModelJsonResult, type SchemaError } from './model/index.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model/types.js';
 export { buildConfig } from './build/index.js';
 export { traverse } from './syntax/traverse.js';

@@ -5,9 +5,11 @@
  * gives back the same model, and reading it is like reading a hand-written config.
  */
 import { quoteWord } from '../syntax/words.js';
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT, formatReadTimeoutStage } from '../model/client-timeouts.js';
 import type {
   AccessLog,
   Balancer,
+  HealthChecks,
   HeaderOp,
   LocationHandler,
   ProxyModel,
@@ -241,9 +243,37 @@ function emitServer(out: string[], s: Server, main: Server | null, model: ProxyM
     if (differs((x) => x.limits?.fieldSize, 8190)) out.push(indent + line('LimitRequestFieldSize', s.limits.fieldSize));
     if (differs((x) => x.limits?.fields, 100)) out.push(indent + line('LimitRequestFields', s.limits.fields));
   }
+  emitClientTimeouts(out, s, main, indent);
+  emitHealthChecks(out, s.healthChecks, indent);
   emitRewrites(out, s.rewrites ?? [], indent);
   emitRoutes(out, s, indent, (r) => !r.origin.inherited);
   emitReverse(out, s, indent, main ? s.reverse.filter((r) => !main.reverse.some((m) => same(m, r))) : s.reverse);
+}
+
+/**
+ * RequestReadTimeout with the stages that differ from what the server would have anyway (the main server's for a
+ * vhost, mod_reqtimeout's defaults for the main server), and KeepAliveTimeout likewise. A model from before these
+ * fields (absent) or without mod_reqtimeout (null) writes none.
+ */
+function emitClientTimeouts(out: string[], s: Server, main: Server | null, indent: string): void {
+  const rrt = s.requestReadTimeout;
+  if (rrt) {
+    const base = main ? (main.requestReadTimeout ?? DEFAULT_REQUEST_READ_TIMEOUT) : DEFAULT_REQUEST_READ_TIMEOUT;
+    const stages = (['handshake', 'header', 'body'] as const).filter((k) => !same(rrt[k], base[k])).map((k) => formatReadTimeoutStage(k, rrt[k]));
+    if (stages.length > 0) out.push(indent + ['RequestReadTimeout', ...stages].join(' '));
+  }
+  const ka = s.keepAliveTimeoutMs;
+  if (ka !== undefined && ka !== (main ? (main.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS) : DEFAULT_KEEP_ALIVE_TIMEOUT_MS)) {
+    out.push(indent + line('KeepAliveTimeout', ka % 1000 === 0 ? String(ka / 1000) : `${ka}ms`));
+  }
+}
+
+/** The server's own ProxyHCExpr and ProxyHCTemplate lines (never inherited), conditions first: a template names them. */
+function emitHealthChecks(out: string[], hc: HealthChecks | undefined, indent: string): void {
+  if (!hc) return;
+  // The condition goes back in the `{…}` group ap_getword_conf2 reads as one word.
+  for (const e of hc.expressions) out.push(indent + `ProxyHCExpr ${quoteWord(e.name)} {${e.expr}}`);
+  for (const t of hc.templates) out.push(indent + line('ProxyHCTemplate', t.name, ...Object.entries(t.params).map(([k, v]) => `${k}=${v}`)));
 }
 
 /** mod_rewrite's [P] subset (src/model/rewrite.ts): the engine, each rule's conditions, the rule. */

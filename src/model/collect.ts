@@ -11,6 +11,8 @@ import { nameKey, sameName } from '../syntax/names.js';
 import { parseListen, parseVhostAddress } from './addresses.js';
 import { addMember, proxySectionUrl, proxySet } from './balancer-defs.js';
 import { classify } from './classify.js';
+import { parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
+import { parseHcExprDirective, parseHcTemplateDirective } from './hcheck.js';
 import { newCollector, toSourceSpan, type BalancerDraft } from './context.js';
 import { parseHeaderOp } from './headers.js';
 import { parseRewriteCond, parseRewriteRule } from './rewrite.js';
@@ -216,6 +218,21 @@ export function collect(loaded: LoadResult): Collected {
         else scope.limits[key] = n;
         return true;
       }
+      case 'requestreadtimeout': {
+        // mod_reqtimeout.c set_reqtimeouts: each word sets one stage of this server, in order; the first bad one
+        // stops the directive (apache2 refuses the config), so none of its stages are taken.
+        const r = parseRequestReadTimeout(a);
+        if (!r.ok) error(d, 'model/invalid-value', r.message, 'RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500 (a range needs MinRate; 0 turns a stage off)');
+        else Object.assign(scope.readTimeout, r.stages);
+        return true;
+      }
+      case 'keepalivetimeout': {
+        const ms = a.length === 1 ? parseKeepAliveTimeout(a[0]!) : null;
+        if (a.length !== 1) error(d, 'model/invalid-value', 'KeepAliveTimeout takes one argument, Keep-Alive timeout duration (sec)', 'KeepAliveTimeout 5');
+        else if (ms === null) error(d, 'model/invalid-timeout', 'KeepAliveTimeout has wrong format', 'KeepAliveTimeout 5 (seconds) or KeepAliveTimeout 500ms');
+        else scope.keepAliveTimeoutMs = ms;
+        return true;
+      }
       case 'rewriteengine':
         scope.rewriteEngine = isOn(a[0]);
         return true;
@@ -243,6 +260,23 @@ export function collect(loaded: LoadResult): Collected {
       default:
         return false;
     }
+  };
+
+  const healthCheckDirective = (d: ResolvedDirective, scope: ServerScope): boolean => {
+    const key = nameKey(d.name);
+    if (key !== 'proxyhcexpr' && key !== 'proxyhctemplate') return false;
+    const span = toSourceSpan(d.span);
+    if (key === 'proxyhcexpr') {
+      const r = parseHcExprDirective(d.args, span);
+      if (!r.ok) error(d, 'model/invalid-value', r.message, r.hint);
+      else scope.hcExpressions.push(r.value);
+      return true;
+    }
+    const known = { expressions: new Set(scope.hcExpressions.map((e) => e.name)), templates: new Set(scope.hcTemplates.map((t) => t.name)) };
+    const r = parseHcTemplateDirective(d.args, span, known);
+    if (!r.ok) error(d, 'model/invalid-value', r.message, r.hint);
+    else scope.hcTemplates.push(r.value);
+    return true;
   };
 
   const locationDirective = (d: ResolvedDirective, scope: ServerScope, section: ResolvedSection): boolean => {
@@ -300,6 +334,9 @@ export function collect(loaded: LoadResult): Collected {
     }
     const d = node;
     seq.set(d, seq.size);
+    // mod_proxy_hcheck's definitions configure the enclosing server wherever they stand (OR_FILEINFO, stored in
+    // cmd->server's config), so a <Location> or <Proxy> around them changes nothing.
+    if (healthCheckDirective(d, scope)) return;
     const inner = rest[0];
     if (rest.length === 0) {
       if (serverDirective(d, scope, scope === main)) return;

@@ -7,6 +7,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { LoadResult } from '../config/types.js';
 import { addressKey, answersOn, isIpLiteral } from './addresses.js';
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT } from './client-timeouts.js';
 import { collect, type Collected } from './collect.js';
 import { DEBIAN_LOG_FORMATS } from './debian.js';
 import type { RouteDraft, ServerScope } from './scope.js';
@@ -17,6 +18,7 @@ import {
   type Balancer,
   type Listener,
   type ProxyModel,
+  type RequestReadTimeout,
   type Route,
   type Server,
   type Tls,
@@ -223,6 +225,13 @@ function buildServer(c: Collected, scope: ServerScope, main: ServerScope | null,
     return { target: l.target, format: named ?? l.formatArg, formatName: named !== undefined ? l.formatArg : null, condition: l.condition, span: l.span };
   });
 
+  const readStage = (k: keyof RequestReadTimeout): RequestReadTimeout[typeof k] => {
+    const own = scope.readTimeout[k];
+    const inherited = m?.readTimeout[k];
+    const v = own !== undefined ? own : inherited !== undefined ? inherited : DEFAULT_REQUEST_READ_TIMEOUT[k];
+    return v === null ? null : { ...v };
+  };
+
   const handlers = [...(m?.handlers ?? []), ...scope.handlers].map((h) => ({ path: h.path, handler: h.handler, require: c.requires.get(h.section) ?? [], span: h.span }));
 
   return {
@@ -258,6 +267,20 @@ function buildServer(c: Collected, scope: ServerScope, main: ServerScope | null,
       fieldSize: scope.limits.fieldSize ?? m?.limits.fieldSize ?? 8190,
       fields: scope.limits.fields ?? m?.limits.fields ?? 100,
     },
+    // mod_reqtimeout (reqtimeout_merge_srv_config): each stage unset in a vhost is the main server's; unset in
+    // both, the module's default. Without the module loaded there are no such deadlines — unless the config
+    // writes RequestReadTimeout anyway (apache2 needs the module for it: lint says which, the model keeps the value).
+    requestReadTimeout: c.modules.has('reqtimeout') || [c.main, ...c.vhosts].some((x) => Object.keys(x.readTimeout).length > 0)
+      ? {
+          handshake: readStage('handshake'),
+          header: readStage('header'),
+          body: readStage('body'),
+        }
+      : null,
+    // core: ap_fixup_virtual_hosts gives a vhost without KeepAliveTimeout the main server's.
+    keepAliveTimeoutMs: scope.keepAliveTimeoutMs ?? m?.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    // mod_proxy_hcheck has no merge function: a vhost has only its own definitions.
+    healthChecks: { expressions: [...scope.hcExpressions], templates: [...scope.hcTemplates] },
     span: scope.section ? { file: scope.section.span.file, line: scope.section.span.line, column: scope.section.span.column, endLine: scope.section.span.endLine, endColumn: scope.section.span.endColumn } : null,
   };
 }

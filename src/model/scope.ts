@@ -7,7 +7,10 @@ import type { Span } from '../diagnostic.js';
 import type { ResolvedSection } from '../config/types.js';
 import type { ParamTable } from './workers.js';
 import type {
+  HealthCheckExpression,
+  HealthCheckTemplate,
   HeaderOp,
+  ReadTimeoutStage,
   ReverseRule,
   RewriteCondition,
   RewriteRule,
@@ -94,6 +97,13 @@ export interface ServerScope {
   rewriteConds: RewriteCondition[];
   /** LimitRequestLine / LimitRequestFieldSize / LimitRequestFields when set here. */
   limits: { requestLine: number | null; fieldSize: number | null; fields: number | null };
+  /** RequestReadTimeout stages set here (a key is absent when no directive of this server named the stage). */
+  readTimeout: { handshake?: ReadTimeoutStage | null; header?: ReadTimeoutStage | null; body?: ReadTimeoutStage | null };
+  /** `KeepAliveTimeout` in milliseconds when set here. */
+  keepAliveTimeoutMs: number | null;
+  /** ProxyHCExpr / ProxyHCTemplate written in this server, in config order. */
+  hcExpressions: HealthCheckExpression[];
+  hcTemplates: HealthCheckTemplate[];
 }
 
 export function newScope(section: ResolvedSection | null, addresses: readonly VirtualHostAddress[]): ServerScope {
@@ -128,5 +138,9 @@ export function newScope(section: ResolvedSection | null, addresses: readonly Vi
     rewriteRules: [],
     rewriteConds: [],
     limits: { requestLine: null, fieldSize: null, fields: null },
+    readTimeout: {},
+    keepAliveTimeoutMs: null,
+    hcExpressions: [],
+    hcTemplates: [],
   };
 }

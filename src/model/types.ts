@@ -92,6 +92,61 @@ export interface Server {
   rewrites: RewriteRule[];
   /** `LimitRequestLine`/`LimitRequestFieldSize`/`LimitRequestFields`, httpd's defaults made explicit. Additive. */
   limits: RequestLimits;
+  /**
+   * mod_reqtimeout's `RequestReadTimeout`, stage by stage, httpd's defaults made explicit; a vhost takes the main
+   * server's value for each stage it does not set (reqtimeout_merge_srv_config). null when mod_reqtimeout is not
+   * loaded and no RequestReadTimeout is written (no read deadlines but `Timeout`). Added after model version 1: optional when a model is read
+   * (compile always fills it; readModelJson fills it for older models).
+   */
+  requestReadTimeout?: RequestReadTimeout | null;
+  /** Core's `KeepAliveTimeout` in milliseconds (default 5000); a vhost without one takes the main server's. Additive, as above. */
+  keepAliveTimeoutMs?: number;
+  /**
+   * mod_proxy_hcheck's `ProxyHCExpr` / `ProxyHCTemplate` definitions written in this server, in config order. Not
+   * inherited: the module keeps them per server with no merge, so a vhost sees only its own. Additive, as above.
+   */
+  healthChecks?: HealthChecks;
+  span: SourceSpan | null;
+}
+
+/** One stage of `RequestReadTimeout`: `header=20-40,MinRate=500` → {initial: 20, max: 40, minRate: 500}. */
+export interface ReadTimeoutStage {
+  /** Seconds to read the stage (at least 1: a stage written as 0 is off, null below). */
+  initial: number;
+  /** Seconds the MinRate extension may reach; null when no `-max` was written. */
+  max: number | null;
+  /** Bytes per second that extend the deadline by a second; null without `MinRate=`. */
+  minRate: number | null;
+}
+
+/** mod_reqtimeout's stages; null = the stage is off (`header=0`): no deadline for it. */
+export interface RequestReadTimeout {
+  /** The TLS handshake (2.4.39+), off by default. */
+  handshake: ReadTimeoutStage | null;
+  /** The request line and header fields; default `header=20-40,MinRate=500`. */
+  header: ReadTimeoutStage | null;
+  /** The request body; default `body=20,MinRate=500`. */
+  body: ReadTimeoutStage | null;
+}
+
+export interface HealthChecks {
+  /** `ProxyHCExpr name {expr}`: a later definition of the same name replaces the earlier (apr_table_setn). */
+  expressions: HealthCheckExpression[];
+  /** `ProxyHCTemplate name key=value…`. */
+  templates: HealthCheckTemplate[];
+}
+
+export interface HealthCheckExpression {
+  name: string;
+  /** The ap_expr condition, without the `{…}` that groups it on the directive line. */
+  expr: string;
+  span: SourceSpan | null;
+}
+
+export interface HealthCheckTemplate {
+  name: string;
+  /** `hcmethod`, `hcuri`, `hcinterval`, `hcpasses`, `hcfails`, `hcexpr`, `hctemplate`: lower-case keys, values as written. */
+  params: Record<string, string>;
   span: SourceSpan | null;
 }
 

@@ -5,6 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './schema.json' with { type: 'json' };
 import { parseJson } from '../syntax/json.js';
+import { completeModel } from './legacy.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ProxyModel } from './types.js';
 
 export const MODEL_SCHEMA_ID: string = schema.$id;
@@ -88,11 +89,7 @@ export function readModelValue(value: unknown): ModelJsonResult {
   }
   const r = validateModel(value);
   if (!r.valid) return { errors: r.errors };
-  // `rewrites` came after version 1 was published: a model written before it has none.
-  // So did `limits` (httpd's defaults).
-  for (const s of [r.model.mainServer, ...r.model.virtualHosts]) {
-    (s as { rewrites?: unknown }).rewrites ??= [];
-    (s as { limits?: unknown }).limits ??= { requestLine: 8190, fieldSize: 8190, fields: 100 };
-  }
-  return { model: r.model };
+  // Fields added after version 1 was published (rewrites, limits, requestReadTimeout …): a model written before
+  // them gets what it meant (src/model/legacy.ts).
+  return { model: completeModel(r.model) };
 }

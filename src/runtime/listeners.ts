@@ -2,7 +2,9 @@
  * Which sockets to open: one per model listener (`Listen`), or where `--listen` overrides say. A model with no
  * Listen (a lone vhost file compiled without ports.conf) listens on its vhosts' ports.
  */
-import type { ProxyModel } from '../model/types.js';
+import { completeModel } from '../model/legacy.js';
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT } from '../model/client-timeouts.js';
+import type { ProxyModel, ReadTimeoutStage, Server } from '../model/types.js';
 import type { ListenOverride } from './index.js';
 import { StartupError } from './startup-error.js';
 
@@ -98,11 +100,7 @@ export function pinListenPorts(model: ProxyModel, overrides: readonly ListenOver
 // ───────────────────────────── slow clients: RequestReadTimeout, KeepAliveTimeout ─────────────────────────────
 
 /** One stage of mod_reqtimeout's `RequestReadTimeout`: `header=20-40,MinRate=500` → {20, 40, 500}. Seconds, bytes/s. */
-export interface ReadTimeout {
-  readonly initial: number;
-  readonly max: number | null;
-  readonly minRate: number | null;
-}
+export type ReadTimeout = ReadTimeoutStage;
 
 export interface ClientTimeouts {
   /** null: `header=0`, no limit. */
@@ -117,58 +115,37 @@ export interface ClientTimeouts {
  * body=20,MinRate=500` (mod_reqtimeout.c MRT_DEFAULT_*), and core's `KeepAliveTimeout 5`.
  */
 export const APACHE_CLIENT_TIMEOUTS: ClientTimeouts = {
-  header: { initial: 20, max: 40, minRate: 500 },
-  body: { initial: 20, max: null, minRate: 500 },
-  keepAliveMs: 5000,
+  header: DEFAULT_REQUEST_READ_TIMEOUT.header,
+  body: DEFAULT_REQUEST_READ_TIMEOUT.body,
+  keepAliveMs: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
 };
 
 /**
- * `RequestReadTimeout` arguments (mod_reqtimeout.c set_reqtimeouts): `stage=timeout[-maxtimeout][,MinRate=rate]`
- * for the stages `header` and `body` (`handshake`, 2.4.39+, is accepted and not applied). `stage=0` turns the
- * stage off. Returns the stages given, or the first argument that is not of that shape.
- */
-export function parseRequestReadTimeout(args: readonly string[]): { header?: ReadTimeout | null; body?: ReadTimeout | null } | { error: string } {
-  const out: { header?: ReadTimeout | null; body?: ReadTimeout | null } = {};
-  for (const arg of args) {
-    const m = /^(header|body|handshake)=(\d+)(?:-(\d+))?(?:,minrate=(\d+))?$/i.exec(arg);
-    if (!m) return { error: arg };
-    const stage = m[1]!.toLowerCase();
-    if (stage === 'handshake') continue;
-    const initial = Number(m[2]);
-    const max = m[3] === undefined ? null : Number(m[3]);
-    if (max !== null && max < initial) return { error: arg };
-    out[stage as 'header' | 'body'] = initial === 0 ? null : { initial, max, minRate: m[4] === undefined ? null : Number(m[4]) };
-  }
-  return out;
-}
-
-/** `KeepAliveTimeout 5` or `KeepAliveTimeout 500ms` (core.c set_keep_alive_timeout, ap_timeout_parameter_parse). */
-export function parseKeepAliveTimeout(arg: string): number | null {
-  const m = /^(\d+)(ms|s)?$/i.exec(arg.trim());
-  if (!m) return null;
-  return (m[2]?.toLowerCase() === 'ms' ? 1 : 1000) * Number(m[1]);
-}
-
-/**
- * The client timeouts a model asks for. The model does not carry these as fields yet: it lists both directives,
- * with their arguments, in `unsupported` (category `irrelevant`), and this reads them from there — the last one
- * in config order wins, wherever it stands (httpd takes them from the server the connection arrived on; apx
- * has one set per process). Anything unparsable keeps httpd's default.
+ * The client timeouts a model asks for, from the servers' typed fields (`requestReadTimeout`,
+ * `keepAliveTimeoutMs`). httpd takes them from the server a connection arrived on; apx builds one set per
+ * process, so each value is the one the *last* server in config order sets for itself — a <VirtualHost> whose
+ * value differs from the main server's (it wrote its own), else the main server's — stage by stage, as the
+ * runtime did when it read the last directive in config order (docs/deviations.md). A server without
+ * mod_reqtimeout (`requestReadTimeout: null`) keeps httpd's Debian defaults: apx never serves without read deadlines.
  */
 export function clientTimeouts(model: ProxyModel): ClientTimeouts {
-  let { header, body, keepAliveMs } = APACHE_CLIENT_TIMEOUTS;
-  for (const u of model.unsupported ?? []) {
-    const name = u.directive.toLowerCase();
-    if (name === 'requestreadtimeout') {
-      const r = parseRequestReadTimeout(u.args);
-      if ('error' in r) continue;
-      if (r.header !== undefined) header = r.header;
-      if (r.body !== undefined) body = r.body;
-    } else if (name === 'keepalivetimeout' && u.args.length === 1) {
-      keepAliveMs = parseKeepAliveTimeout(u.args[0]!) ?? keepAliveMs;
+  const m = completeModel(model);
+  const main = m.mainServer;
+  const last = <T>(get: (s: Server) => T | undefined, fallback: T): T => {
+    const base = get(main);
+    let value = base === undefined ? fallback : base;
+    for (const v of m.virtualHosts) {
+      const own = get(v);
+      if (own !== undefined && JSON.stringify(own) !== JSON.stringify(base)) value = own;
     }
-  }
-  return { header, body, keepAliveMs };
+    return value;
+  };
+  const stage = (k: 'header' | 'body') => (s: Server): ReadTimeout | null | undefined => (s.requestReadTimeout == null ? undefined : s.requestReadTimeout[k]);
+  return {
+    header: last(stage('header'), APACHE_CLIENT_TIMEOUTS.header),
+    body: last(stage('body'), APACHE_CLIENT_TIMEOUTS.body),
+    keepAliveMs: last((s) => s.keepAliveTimeoutMs, APACHE_CLIENT_TIMEOUTS.keepAliveMs),
+  };
 }
 
 /**

@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
-import type { Unsupported } from '../../src/model/types.js';
 import { parseHcExpr } from '../../src/runtime/hcheck/expr.js';
 import { parseInterval } from '../../src/runtime/hcheck/index.js';
 import { StartupError } from '../../src/runtime/index.js';
@@ -46,7 +45,6 @@ describe('ProxyHCExpr subset', () => {
   });
 });
 
-const hcDirective = (directive: string, args: string[]): Unsupported => ({ directive, args, category: 'unsupported', reason: 'mod_proxy_hcheck is not modelled', span: null });
 
 /** Poll the manager's JSON until `done` holds (no fixed sleeps: the checks run on their own timers). */
 async function until(p: Started, done: (statuses: string[]) => boolean): Promise<string[]> {
@@ -88,7 +86,10 @@ describe('health checks on real sockets', () => {
       }),
       balancers: [balancer('c', (members ?? [a.url, b.url]).map((u) => [u, { other }] as [string, { other: Record<string, string> }]))],
     });
-    m.unsupported.push(hcDirective('ProxyHCExpr', ['ok', '{%{REQUEST_STATUS}', '=~', '/^[23]/}']), hcDirective('ProxyHCTemplate', ['tcp', 'hcmethod=TCP', 'hcinterval=100ms']));
+    m.mainServer.healthChecks = {
+      expressions: [{ name: 'ok', expr: '%{REQUEST_STATUS} =~ /^[23]/', span: null }],
+      templates: [{ name: 'tcp', params: { hcmethod: 'TCP', hcinterval: '100ms' }, span: null }],
+    };
     return serve(m);
   }
 

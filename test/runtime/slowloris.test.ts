@@ -11,8 +11,6 @@ import {
   APACHE_CLIENT_TIMEOUTS,
   clientErrorStatus,
   clientTimeouts,
-  parseKeepAliveTimeout,
-  parseRequestReadTimeout,
   serverTimeoutOptions,
   type ClientTimeouts,
 } from '../../src/runtime/listeners.js';
@@ -26,26 +24,6 @@ function timeoutsOf(text: string): ClientTimeouts {
 }
 
 describe('RequestReadTimeout / KeepAliveTimeout', () => {
-  const parse: [string[], ReturnType<typeof parseRequestReadTimeout>][] = [
-    [['header=20-40,MinRate=500', 'body=20,MinRate=500'], { header: { initial: 20, max: 40, minRate: 500 }, body: { initial: 20, max: null, minRate: 500 } }],
-    [['header=10', 'body=30'], { header: { initial: 10, max: null, minRate: null }, body: { initial: 30, max: null, minRate: null } }],
-    [['handshake=5', 'header=0'], { header: null }],
-    [['header=10-5'], { error: 'header=10-5' }],
-    [['head=10'], { error: 'head=10' }],
-  ];
-  it.each(parse)('RequestReadTimeout %j', (args, expected) => {
-    expect(parseRequestReadTimeout(args)).toEqual(expected);
-  });
-
-  it.each([
-    ['5', 5000],
-    ['500ms', 500],
-    ['2s', 2000],
-    ['soon', null],
-  ] as const)('KeepAliveTimeout %s', (arg, ms) => {
-    expect(parseKeepAliveTimeout(arg)).toBe(ms);
-  });
-
   const configs: [string, string, ClientTimeouts][] = [
     ['none: httpd (Debian) defaults', '<VirtualHost *:80>\nProxyPass / http://127.0.0.1:9/\n</VirtualHost>\n', APACHE_CLIENT_TIMEOUTS],
     [

@@ -6,13 +6,17 @@
  * `hcpasses` passes in a row clear it, and clear an error state too, so the member rejoins (mod_proxy_hcheck.c
  * hc_check). `hctemplate=name` takes the parameters of a `ProxyHCTemplate`, the member's own ones win.
  *
- * The model lists `ProxyHCExpr`/`ProxyHCTemplate` among what it does not model, with their arguments verbatim;
- * they are read from there. Timers are unref'd (they never keep the process alive) and stopped by stop().
+ * The `ProxyHCExpr`/`ProxyHCTemplate` definitions come from each server's `healthChecks` in the model. httpd keeps
+ * them per server (a vhost's members see only that vhost's); apx has one set of balancers for the whole
+ * configuration, so it takes every server's definitions, the main server's first, then each vhost's in config
+ * order, a later definition of a name replacing an earlier one. Timers are unref'd (they never keep the process
+ * alive) and stopped by stop().
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import type { ProxyModel } from '../../model/types.js';
+import { completeModel } from '../../model/legacy.js';
+import type { HealthChecks, ProxyModel } from '../../model/types.js';
 import type { BalancerRuntime } from '../balancer.js';
 import type { Params } from '../manager/edit.js';
 import type { HealthView } from '../manager/index.js';
@@ -54,19 +58,11 @@ export function parseInterval(text: string): number | null {
   return unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'mi' ? n * 60_000 : n * 3_600_000;
 }
 
-/** The directive's arguments as written (the model keeps them split on blanks). */
-function hcDirectives(model: ProxyModel, name: string): string[][] {
-  return model.unsupported.filter((u) => u.directive.toLowerCase() === name.toLowerCase()).map((u) => u.args);
-}
-
-/** `key=value` words, lower-case keys. */
-function keyValues(words: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const w of words) {
-    const eq = w.indexOf('=');
-    if (eq > 0) out[w.slice(0, eq).toLowerCase()] = w.slice(eq + 1);
-  }
-  return out;
+/** Every server's health-check definitions, main server first, in config order (a model from before they were fields is completed first). */
+function definitions(model: ProxyModel): HealthChecks {
+  const m = completeModel(model);
+  const servers = [m.mainServer, ...m.virtualHosts];
+  return { expressions: servers.flatMap((s) => s.healthChecks.expressions), templates: servers.flatMap((s) => s.healthChecks.templates) };
 }
 
 export class HealthChecker implements HealthView {
@@ -80,17 +76,16 @@ export class HealthChecker implements HealthView {
     balancers: ReadonlyMap<string, BalancerRuntime>,
     private readonly onEvent: (e: HealthEvent) => void = () => {},
   ) {
-    for (const [name, ...rest] of hcDirectives(model, 'ProxyHCExpr')) {
-      if (!name) continue;
-      const text = rest.join(' ');
+    const defs = definitions(model);
+    for (const { name, expr } of defs.expressions) {
       try {
-        this.exprs.set(name, { text, test: parseHcExpr(text) });
+        this.exprs.set(name, { text: expr, test: parseHcExpr(expr) });
       } catch (err) {
         throw new StartupError(`ProxyHCExpr ${name}: ${(err as Error).message}`, "apx evaluates %{REQUEST_STATUS} and hc('body') with =~ !~ == != < > -eq … && || !; simplify the condition");
       }
     }
     const templates = new Map<string, Record<string, string>>();
-    for (const [name, ...rest] of hcDirectives(model, 'ProxyHCTemplate')) if (name) templates.set(name, keyValues(rest));
+    for (const { name, params } of defs.templates) templates.set(name, { ...params });
     for (const b of balancers.values()) {
       for (const w of b.members) {
         const own = w.params.other;

@@ -1,0 +1,99 @@
+/**
+ * Models written before a field was added to version 1 (see docs/model.md "versioning": fields added compatibly
+ * keep the version, and are optional when a model is read). `completeModel` gives such a model every field the
+ * current compiler writes, so consumers read typed fields only:
+ * - `rewrites` (none) and `limits` (httpd's defaults);
+ * - `requestReadTimeout`, `keepAliveTimeoutMs` and `healthChecks`: before they were fields, apx listed
+ *   RequestReadTimeout, KeepAliveTimeout, ProxyHCExpr and ProxyHCTemplate in `unsupported` with their arguments.
+ *   They are taken from there (each entry belongs to the <VirtualHost> whose span holds it, else to the main
+ *   server) and removed from `unsupported`, as a model compiled today has them.
+ */
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT, parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
+import type { HealthChecks, ProxyModel, RequestReadTimeout, Server, SourceSpan, Unsupported } from './types.js';
+import { nameKey } from '../syntax/names.js';
+
+const LEGACY = new Set(['requestreadtimeout', 'keepalivetimeout', 'proxyhcexpr', 'proxyhctemplate'].map(nameKey));
+
+type Complete<S extends Server> = S & Required<Pick<Server, 'requestReadTimeout' | 'keepAliveTimeoutMs' | 'healthChecks'>>;
+
+/** A model as the current compiler writes it: returned as is when nothing is missing (no copy). */
+export function completeModel(model: ProxyModel): ProxyModel & { mainServer: Complete<Server>; virtualHosts: Complete<ProxyModel['virtualHosts'][number]>[] } {
+  type Result = ReturnType<typeof completeModel>;
+  const servers: Server[] = [model.mainServer, ...model.virtualHosts];
+  const missing = servers.some((s) => s.requestReadTimeout === undefined || s.keepAliveTimeoutMs === undefined || s.healthChecks === undefined || s.rewrites === undefined || s.limits === undefined);
+  if (!missing) return model as Result;
+
+  const legacy = (model.unsupported ?? []).filter((u) => LEGACY.has(nameKey(u.directive)));
+  const owner = (span: SourceSpan | null): number => {
+    if (span === null) return -1;
+    return model.virtualHosts.findIndex((v) => v.span !== null && v.span.file === span.file && span.line >= v.span.line && span.line <= v.span.endLine);
+  };
+  const own = (i: number): Unsupported[] => legacy.filter((u) => owner(u.span) === i);
+  const reqtimeoutLoaded = (model.source?.modules ?? []).includes('reqtimeout') || legacy.some((u) => nameKey(u.directive) === nameKey('RequestReadTimeout'));
+
+  const mainOwn = ownSettings(own(-1));
+  const fill = <S extends Server>(s: S, i: number): Complete<S> => {
+    const mine = i < 0 ? mainOwn : ownSettings(own(i));
+    const stage = (k: keyof RequestReadTimeout): RequestReadTimeout[typeof k] => {
+      const v = mine.readTimeout[k] !== undefined ? mine.readTimeout[k] : mainOwn.readTimeout[k] !== undefined ? mainOwn.readTimeout[k] : DEFAULT_REQUEST_READ_TIMEOUT[k];
+      return v === null || v === undefined ? null : { ...v };
+    };
+    return {
+      ...s,
+      rewrites: s.rewrites ?? [],
+      limits: s.limits ?? { requestLine: 8190, fieldSize: 8190, fields: 100 },
+      requestReadTimeout: s.requestReadTimeout !== undefined ? s.requestReadTimeout : reqtimeoutLoaded ? { handshake: stage('handshake'), header: stage('header'), body: stage('body') } : null,
+      keepAliveTimeoutMs: s.keepAliveTimeoutMs ?? mine.keepAliveMs ?? mainOwn.keepAliveMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      healthChecks: s.healthChecks ?? mine.healthChecks,
+    };
+  };
+  return {
+    ...model,
+    mainServer: fill(model.mainServer, -1),
+    virtualHosts: model.virtualHosts.map((v, i) => fill(v, i)),
+    unsupported: (model.unsupported ?? []).filter((u) => !LEGACY.has(nameKey(u.directive))),
+  };
+}
+
+interface OwnSettings {
+  readTimeout: Partial<RequestReadTimeout>;
+  keepAliveMs: number | undefined;
+  healthChecks: HealthChecks;
+}
+
+/** What one server's legacy entries set, in config order; entries apache2 would refuse are skipped. */
+function ownSettings(entries: readonly Unsupported[]): OwnSettings {
+  const out: OwnSettings = { readTimeout: {}, keepAliveMs: undefined, healthChecks: { expressions: [], templates: [] } };
+  for (const u of entries) {
+    const [name, ...rest] = u.args;
+    switch (nameKey(u.directive)) {
+      case 'requestreadtimeout': {
+        const r = parseRequestReadTimeout(u.args);
+        if (r.ok) Object.assign(out.readTimeout, r.stages);
+        break;
+      }
+      case 'keepalivetimeout':
+        if (u.args.length === 1) out.keepAliveMs = parseKeepAliveTimeout(u.args[0]!) ?? out.keepAliveMs;
+        break;
+      case 'proxyhcexpr':
+        if (name) {
+          // The words after the name, braces of a `{…}` group dropped.
+          let expr = rest.join(' ').trim();
+          if (expr.startsWith('{') && expr.endsWith('}')) expr = expr.slice(1, -1).trim();
+          if (expr !== '') out.healthChecks.expressions.push({ name, expr, span: u.span });
+        }
+        break;
+      case 'proxyhctemplate':
+        if (name) {
+          const params: Record<string, string> = {};
+          for (const w of rest) {
+            const eq = w.indexOf('=');
+            if (eq > 0) params[w.slice(0, eq).toLowerCase()] = w.slice(eq + 1);
+          }
+          out.healthChecks.templates.push({ name, params, span: u.span });
+        }
+        break;
+    }
+  }
+  return out;
+}
