@@ -19,6 +19,7 @@ import { startDemoBackends, TUTORIAL_BACKENDS, DEMO_HOST, type DemoBackend } fro
 import { remapBackends, type BackendMove } from '../demo/remap.js';
 import { samplePath } from '../demo/samples.js';
 import type { ApxCommand } from './command.js';
+import { DEMO } from './specs.js';
 
 export const DEMO_SAMPLE = '000-default.balancer.conf';
 export const DEFAULT_DEMO_PORT = 8000;
@@ -97,8 +98,7 @@ async function run(args: DemoArgs, io: ServeStreams): Promise<number> {
 }
 
 export const demo: ApxCommand<DemoArgs> = {
-  command: 'demo',
-  describe: "run the tutorial's balancer example with two built-in backends",
+  ...DEMO,
   builder,
   run: (args: DemoArgs, io: Streams) => run(args, io),
 };

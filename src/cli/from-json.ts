@@ -10,17 +10,17 @@ import { MODEL_FORMAT } from '../model/types.js';
 import { AST_FORMAT, checkAstJson, parseJson, writeAstText, type JsonAst, type JsonProblem } from '../syntax/json.js';
 import { readInput, UsageError, type Streams } from './io.js';
 import type { ApxCommand } from './command.js';
+import { FROM_JSON } from './specs.js';
 
 export interface FromJsonArgs {
   /** Optional to yargs so that a mistyped flag is reported as such (a demanded positional is checked first). */
   file: string | undefined;
 }
 
-const DESCRIBE = 'turn apx JSON (model or syntax tree) back into config text';
 
 function builder(y: Argv): Argv<FromJsonArgs> {
   return y
-    .usage(`$0 from-json <file>\n\n${DESCRIBE}`)
+    .usage(`$0 from-json <file>\n\n${FROM_JSON.describe}`)
     .positional('file', { type: 'string', describe: 'JSON file from apx to-json, or - for standard input' })
     .example('$0 to-json site.conf > site.json && $0 from-json site.json', 'the config a model describes')
     .example('$0 to-json --ast site.conf | $0 from-json -', 'the original file, byte for byte')
@@ -69,8 +69,7 @@ async function run(args: FromJsonArgs, io: Streams): Promise<number> {
 }
 
 export const fromJson: ApxCommand<FromJsonArgs> = {
-  command: 'from-json [file]',
-  describe: DESCRIBE,
+  ...FROM_JSON,
   builder,
   run,
 };

@@ -15,6 +15,7 @@ import { sourcesOf } from '../lint/sources.js';
 import { readInput, type Streams, UsageError } from './io.js';
 import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.js';
 import type { ApxCommand } from './command.js';
+import { LINT } from './specs.js';
 
 export interface LintArgs extends LoadArgs {
   /** Optional to yargs, so a missing FILE gets apx's own message (and a typo'd flag yargs' "Unknown argument"). */
@@ -45,7 +46,6 @@ export function parseRuleFlags(values: readonly string[]): Record<string, RuleSe
   return out;
 }
 
-const DESCRIBE = 'check a config for what breaks a reverse proxy';
 
 /** The FILE argument, or the usage error a new user needs to see when it is missing. */
 function fileArg(args: LintArgs): string {
@@ -55,7 +55,7 @@ function fileArg(args: LintArgs): string {
 
 function builder(y: Argv): Argv<LintArgs> {
   const base = y
-    .usage(`$0 lint <file> [options]\n\n${DESCRIBE}: syntax, includes and modules as httpd reads them, then ${RULES.length} rules. Every problem of one run, with the fix.`)
+    .usage(`$0 lint <file> [options]\n\n${LINT.describe}: syntax, includes and modules as httpd reads them, then ${RULES.length} rules. Every problem of one run, with the fix.`)
     .positional('file', { type: 'string', describe: 'config file, a server tree directory, or - for standard input' })
     .option('format', { alias: 'f', type: 'string', choices: formatterNames, default: 'stylish', describe: 'output format' })
     .option('rule', { type: 'string', requiresArg: true, describe: 'set a rule: RULE=off|warn|error (repeatable)' })
@@ -114,8 +114,7 @@ async function run(args: LintArgs, io: Streams): Promise<number> {
 }
 
 export const lint: ApxCommand<LintArgs> = {
-  command: 'lint [file]',
-  describe: DESCRIBE,
+  ...LINT,
   builder,
   run,
 };

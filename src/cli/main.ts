@@ -33,8 +33,16 @@ export async function main(argv: readonly string[], io: Streams = processStreams
   let cli = yargs()
     .scriptName('apx')
     .usage('$0 <command> [options]\n\nApache httpd configuration as a language: parse, check, translate and run reverse-proxy configs.');
+  // Only the command being run is loaded (its flags, its code); the others are listed for `apx --help` and for
+  // yargs' "did you mean". yargs runs the command named by the first word that is not a flag.
+  const named = args.find((a) => !a.startsWith('-'));
   for (const c of commands) {
-    cli = cli.command(c.command, c.describe, c.builder as never, (a) => run(c.run(a as never, io)));
+    if (c.name === named) {
+      const impl = await c.load();
+      cli = cli.command(c.command, c.describe, impl.builder as never, (a) => run(impl.run(a as never, io)));
+    } else {
+      cli = cli.command(c.command, c.describe);
+    }
   }
   cli = cli
     // `--no-tree` is a flag of its own (src/cli/load-options.ts), not the negation of a `tree` flag, in every command.

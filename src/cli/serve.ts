@@ -23,6 +23,7 @@ import { readInput, STDIN_ARG, STDIN_NAME, type Streams, UsageError } from './io
 import { loadOptionsFrom, withLoadOptions, type LoadArgs } from './load-options.js';
 import { formatDiagnosticsText } from './report.js';
 import type { ApxCommand } from './command.js';
+import { SERVE } from './specs.js';
 
 // ───────────────────────────────────────────── --listen ─────────────────────────────────────────────
 
@@ -625,8 +626,7 @@ async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
 }
 
 export const serve: ApxCommand<ServeArgs> = {
-  command: 'serve <file>',
-  describe: 'run the bundled reverse proxy for a config, as Apache would serve it',
+  ...SERVE,
   builder,
   run,
 };

@@ -11,6 +11,7 @@ import { readInput, UsageError, type Streams } from './io.js';
 import { loadFromArgs, withLoadOptions, type LoadArgs } from './load-options.js';
 import { formatDiagnosticsText } from './report.js';
 import type { ApxCommand } from './command.js';
+import { TO_JSON } from './specs.js';
 
 export interface ToJsonArgs extends LoadArgs {
   /** Optional to yargs so that a mistyped flag is reported as such (a demanded positional is checked first). */
@@ -20,11 +21,10 @@ export interface ToJsonArgs extends LoadArgs {
   'show-secrets': boolean;
 }
 
-const DESCRIBE = 'print the proxy model (or, with --ast, the syntax tree) of a config as JSON';
 
 function builder(y: Argv): Argv<ToJsonArgs> {
   const base = y
-    .usage(`$0 to-json <file> [options]\n\n${DESCRIBE}`)
+    .usage(`$0 to-json <file> [options]\n\n${TO_JSON.describe}`)
     .positional('file', { type: 'string', describe: 'config file, or - for standard input' })
     .option('ast', { type: 'boolean', default: false, describe: 'print the lossless syntax tree instead of the proxy model' })
     .option('pretty', { type: 'boolean', default: false, describe: 'indent the JSON for reading' })
@@ -81,4 +81,4 @@ async function run(args: ToJsonArgs, io: Streams): Promise<number> {
   return all.some(isError) ? 1 : 0;
 }
 
-export const toJson: ApxCommand<ToJsonArgs> = { command: 'to-json [file]', describe: DESCRIBE, builder, run };
+export const toJson: ApxCommand<ToJsonArgs> = { ...TO_JSON, builder, run };
