@@ -269,6 +269,12 @@ const groups: Group[] = [
       },
       { name: 'backend closes the connection without answering: 502', req: { path: '/close/' }, apache: { status: 502, title: '502 Proxy Error' } },
       {
+        name: 'a client that half-closes its connection right after the request (shutdown SHUT_WR, `nc -N`) still gets the answer',
+        req: { path: '/app/half' },
+        custom: (base) => halfClosedExchange(base, '/app/half'),
+        apache: { status: 200, ended: 'complete' },
+      },
+      {
         name: 'backend dies mid-body (Content-Length 100, 4 bytes sent): headers and the 4 bytes reach the client, then the connection is cut',
         req: { path: '/cut/' },
         custom: (base) => truncatedExchange(base, '/cut/x'),
@@ -618,6 +624,28 @@ function websocketExchange(base: string, path: string): Promise<Observation> {
       if (text.length >= 'echo:hello over the tunnel'.length) finish({ status: head.status, resp: { Upgrade: head.upgrade }, url: head.url ?? '', text });
     });
     sock.on('close', () => head && finish({ status: head.status, resp: { Upgrade: head.upgrade }, url: head.url ?? '', text: buf.toString('latin1') }));
+  });
+}
+
+/** One GET on a raw socket whose write side is shut right after the request; the status and whether the body came whole. */
+function halfClosedExchange(base: string, path: string): Promise<Observation> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: u.hostname, port: Number(u.port) });
+    const parts: Buffer[] = [];
+    const timer = setTimeout(() => (sock.destroy(), reject(new Error('no answer and no close in 10 s'))), 10_000);
+    sock.on('connect', () => sock.end(`GET ${path} HTTP/1.1\r\nHost: proxy.test\r\n\r\n`));
+    sock.on('data', (d: Buffer) => parts.push(d));
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      clearTimeout(timer);
+      const all = Buffer.concat(parts).toString('latin1');
+      const end = all.indexOf('\r\n\r\n');
+      if (end < 0) return resolve({ status: 0 });
+      const length = /\r\ncontent-length:\s*(\d+)/i.exec(all.slice(0, end + 2));
+      const complete = length ? all.length - end - 4 >= Number(length[1]) : /\r\n0\r\n\r\n$/.test(all);
+      resolve({ status: Number(all.slice(9, 12)), ended: complete ? 'complete' : 'truncated' });
+    });
   });
 }
 
