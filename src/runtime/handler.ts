@@ -27,64 +27,13 @@ import { encodePath, parseRequestTarget, queryIsUnsafe } from './uri.js';
 import { etag, lookupStatic, openFile } from './static.js';
 import { canUpgrade, tunnel } from './upgrade.js';
 import type { Duplex } from 'node:stream';
+import { BAD_HEADER, clientLabel, isTlsError, osError, routeLabel } from './error-text.js';
+import { hostOnly, hostPort, selectServer, sniMismatch, stripV4Mapped, type ListenerContext } from './select.js';
 import type { Worker } from './worker.js';
-import type { LocationHandler, Server } from '../model/types.js';
+import type { LocationHandler } from '../model/types.js';
 import { locationMatches, type AccessPolicy } from './manager/index.js';
 import { checkRequestHead, DEFAULT_LIMITS } from './limits.js';
 import { REWRITE_ROUTE_INDEX, rewriteRoute, type RewriteInput } from './rewrite/route.js';
-
-export interface ListenerContext {
-  /** The vhosts answering on this socket, in config order (the first is the default). */
-  readonly candidates: readonly ServerRuntime[];
-  readonly main: ServerRuntime;
-  readonly scheme: 'http' | 'https';
-  /** The model listener port this socket serves. */
-  readonly servesPort: number;
-}
-
-/** vhost.c: by address (exact IP before `*`), then Host against ServerName/ServerAlias; the first is the default. */
-export function selectServer(ctx: ListenerContext, host: string | null, localIp: string): ServerRuntime {
-  if (ctx.candidates.length === 0) return ctx.main;
-  const exact = ctx.candidates.filter((s) => 'addresses' in s.server && s.server.addresses.some((a) => a.host === localIp));
-  const list = exact.length ? exact : ctx.candidates;
-  if (host) {
-    const h = hostOnly(host).toLowerCase().replace(/\.$/, '');
-    for (const s of list) if (s.matches(h)) return s;
-  }
-  return list[0]!;
-}
-
-/**
- * mod_ssl ssl_hook_ReadReq: on a connection whose TLS handshake named a host (SNI), a request whose Host selects
- * another vhost with a different SSL setup is refused with 421 (AH02032) — its certificate and TLS parameters were
- * never negotiated. Returns the error-log message, or null when the request may proceed.
- */
-function sniMismatch(socket: IncomingMessage['socket'], lctx: ListenerContext, sr: ServerRuntime, localIp: string): string | null {
-  const sni = (socket as { servername?: unknown }).servername;
-  if (lctx.scheme !== 'https' || typeof sni !== 'string' || sni === '') return null;
-  const bySni = selectServer(lctx, sni, localIp);
-  if (bySni === sr || sameTls(bySni.server.tls, sr.server.tls)) return null;
-  return `AH02032: Hostname ${sni} provided via SNI and hostname ${sr.name} provided via HTTP have no compatible SSL setup`;
-}
-
-function sameTls(a: Server['tls'], b: Server['tls']): boolean {
-  if (a === null || b === null) return a === b;
-  return a.certificateFile === b.certificateFile && a.certificateKeyFile === b.certificateKeyFile && a.protocol === b.protocol && a.cipherSuite === b.cipherSuite;
-}
-
-/** `example.com` from `example.com:8080`, `[::1]` from `[::1]:80`. */
-export function hostOnly(host: string): string {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  const c = host.indexOf(':');
-  return c >= 0 ? host.slice(0, c) : host;
-}
-
-function hostPort(host: string): number | null {
-  const m = /:(\d+)$/.exec(host);
-  return m && !host.endsWith(']') ? Number(m[1]) : null;
-}
-
-const stripV4Mapped = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 
 interface RequestState {
   readonly start: number;
@@ -910,7 +859,6 @@ function requestHeadBytes(method: string, path: string, headers: HeaderPairs, ke
   return n;
 }
 
-/** llhttp errors in the header section (the status line parsed): httpd's AH01106 "bad header" case. */
 /** Methods RFC 9110 §9.2.2 calls idempotent and that carry no body here (see isReplayableReset). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 /** The backend closed or reset the connection: not a timeout, not a malformed answer. */
@@ -919,45 +867,4 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** A read failure another balancer member may answer instead: reset before any response, idempotent, no body. */
 function isReplayableReset(outcome: Extract<AttemptOutcome, { kind: 'read-failed' }>, method: string, hasBody: boolean): boolean {
   return !outcome.timedOut && !outcome.bodySent && !hasBody && IDEMPOTENT.has(method) && RESET_CODES.has(outcome.code);
-}
-
-const BAD_HEADER = new Set([
-  'HPE_INVALID_HEADER_TOKEN',
-  'HPE_INVALID_CONTENT_LENGTH',
-  'HPE_UNEXPECTED_CONTENT_LENGTH',
-  'HPE_INVALID_TRANSFER_ENCODING',
-  'HPE_HEADER_OVERFLOW',
-  'HPE_CR_EXPECTED',
-  'HPE_LF_EXPECTED',
-]);
-
-function isTlsError(code: string): boolean {
-  return /^(ERR_TLS_|ERR_SSL_|EPROTO$|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|HOSTNAME_MISMATCH)/.test(code);
-}
-
-function clientLabel(req: IncomingMessage): string {
-  return `${stripV4Mapped(req.socket.remoteAddress)}:${req.socket.remotePort ?? 0}`;
-}
-
-function routeLabel(routed: RouteResult): string {
-  if (routed.kind !== 'proxy') return '-';
-  const r = routed.route;
-  const m = r.match.kind === 'prefix' ? r.match.path : `~ ${r.match.pattern}`;
-  const where = r.span ? ` at ${r.span.file}:${r.span.line}` : '';
-  return `${r.origin.directive} ${m} ${r.target?.url ?? '!'}${where}`;
-}
-
-const ERRNO: Readonly<Record<string, string>> = {
-  ECONNREFUSED: '(111)Connection refused',
-  ECONNRESET: '(104)Connection reset by peer',
-  EHOSTUNREACH: '(113)No route to host',
-  ENETUNREACH: '(101)Network is unreachable',
-  ETIMEDOUT: '(70007)The timeout specified has expired',
-  ECONNTIMEOUT: '(110)Connection timed out',
-  ENOTFOUND: '(EAI 2)Name or service not known',
-  EAI_AGAIN: '(EAI 3)Temporary failure in name resolution',
-};
-
-function osError(code: string, message: string): string {
-  return ERRNO[code] ?? `(${code})${message}`;
 }
