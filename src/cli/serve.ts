@@ -438,7 +438,8 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
   // Node's own knob, NODE_CLUSTER_SCHED_POLICY=rr|none, still decides when it is set.
   if (process.env['NODE_CLUSTER_SCHED_POLICY'] === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   // Workers get a heap sized for many idle keep-alive connections (src/runtime/cluster.ts).
-  cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS']) });
+  const servesTls = model.listeners.some((l) => l.protocol === 'https') || [model.mainServer, ...model.virtualHosts].some((s) => s.tls?.engine === true);
+  cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS'], servesTls) });
   // What a worker asking for its job gets: replaced on reload (SIGHUP), its ports pinned once known.
   let job: Extract<ToWorker, { type: 'apx-serve' }> = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget };
   const live = new Set<ClusterWorker>();

@@ -12,4 +12,9 @@ describe('workerExecArgv', () => {
   it.each(table)('%s', (_name, execArgv, nodeOptions, expected) => {
     expect(workerExecArgv(execArgv, nodeOptions)).toEqual(expected);
   });
+
+  it('a config serving TLS gets a 16 MB young generation; a user flag still wins', () => {
+    expect(workerExecArgv([], undefined, true)).toEqual(['--max-semi-space-size=16', '--max-old-space-size=384']);
+    expect(workerExecArgv([], '--max-semi-space-size=4', true)).toEqual(['--max-old-space-size=384']);
+  });
 });
