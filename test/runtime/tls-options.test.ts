@@ -1,6 +1,7 @@
 /**
- * src/runtime/tls-options.ts: mod_ssl's SSLProtocol / SSLCipherSuite semantics (ssl_engine_config.c
- * ssl_cmd_protocol_parse, ssl_cmd_SSLCipherSuite; ssl_engine_init.c ssl_init_ctx_protocol) mapped onto Node.
+ * src/directives/ssl.ts: mod_ssl's SSLProtocol / SSLCipherSuite semantics (ssl_engine_config.c
+ * ssl_cmd_protocol_parse, ssl_cmd_SSLCipherSuite; ssl_engine_init.c ssl_init_ctx_protocol), and
+ * src/runtime/tls-options.ts mapping them onto Node.
  * test/differential/tls-protocols.test.ts checks the same mapping against a live Apache.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,13 +19,11 @@ import {
   parseSslProtocol,
   planCiphers,
   protocolRange,
-  proxyTlsOptions,
-  sameTlsOptions,
-  serverTlsOptions,
   unknownTls13Suites,
   unmatchedCipherElements,
   type TlsVersion,
-} from '../../src/runtime/tls-options.js';
+} from '../../src/directives/ssl.js';
+import { proxyTlsOptions, sameTlsOptions, serverTlsOptions } from '../../src/runtime/tls-options.js';
 
 type Expected = { min: TlsVersion; max: TlsVersion; dropped?: TlsVersion[]; overrides?: string[] } | { error: RegExp };
 

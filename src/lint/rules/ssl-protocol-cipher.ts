@@ -1,6 +1,6 @@
 /**
  * SSLProtocol / SSLCipherSuite (and their SSLProxy* twins) with values Apache refuses or silently ignores.
- * Semantics from mod_ssl 2.4.71 on OpenSSL 3, shared with `apx serve` through src/runtime/tls-options.ts (a pure
+ * Semantics from mod_ssl 2.4.71 on OpenSSL 3, shared with `apx serve` through src/directives/ssl.ts (a pure
  * module: parsing and OpenSSL probes, no sockets), so the runtime refuses exactly what this rule calls an error.
  *
  * errors — Apache does not start: an illegal protocol name, SSLv2/SSLv3 ("SSLv3 not supported by this version of
@@ -23,7 +23,7 @@ import {
   TLS_VERSIONS,
   unknownTls13Suites,
   unmatchedCipherElements,
-} from '../../runtime/tls-options.js';
+} from '../../directives/ssl.js';
 import { argSpan } from '../paths.js';
 import type { Problem } from '../types.js';
 import { defineRule } from './define.js';
