@@ -302,6 +302,7 @@ export function buildConfig(model: ProxyModel): string {
   if (model.unsupported.some((u) => u.category === 'unsupported')) {
     out.push(`# ${model.unsupported.filter((u) => u.category === 'unsupported').length} directive(s) apx does not model are not reproduced (see "unsupported" in the model).`);
   }
+  if (model.listenBacklog !== undefined) out.push(line('ListenBacklog', String(model.listenBacklog)));
   for (const l of model.listeners) out.push(line('Listen', l.host === null ? String(l.port) : `${l.host}:${l.port}`, ...(l.protocol !== null ? [l.protocol] : [])));
   emitServer(out, model.mainServer, null, model, '');
   for (const b of model.balancers) emitBalancer(out, b, model.mainServer);

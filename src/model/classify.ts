@@ -14,7 +14,7 @@ const IRRELEVANT: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries({
     'process and start-up settings': [
       'ServerRoot', 'User', 'Group', 'PidFile', 'Mutex', 'DefaultRuntimeDir', 'ScoreBoardFile', 'LoadModule', 'LoadFile',
-      'GracefulShutdownTimeout', 'ListenBackLog', 'ListenCoresBucketsRatio', 'CoreDumpDirectory', 'EnableExceptionHook',
+      'GracefulShutdownTimeout', 'ListenCoresBucketsRatio', 'CoreDumpDirectory', 'EnableExceptionHook',
       'ServerLimit', 'StartServers', 'MinSpareServers', 'MaxSpareServers', 'MinSpareThreads', 'MaxSpareThreads',
       'ThreadLimit', 'ThreadsPerChild', 'MaxRequestWorkers', 'MaxClients', 'MaxConnectionsPerChild',
       'MaxRequestsPerChild', 'AsyncRequestWorkerFactor', 'ThreadStackSize', 'MaxMemFree', 'Define', 'UnDefine',

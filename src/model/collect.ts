@@ -28,6 +28,8 @@ export interface Collected {
   readonly listeners: (Omit<Listener, 'virtualHosts'>)[];
   readonly balancers: Map<string, BalancerDraft>;
   readonly logFormats: { name: string | null; format: string; span: SourceSpan | null }[];
+  /** `ListenBacklog`, the last one in the main server; null when not set. */
+  readonly listenBacklog: number | null;
   readonly unsupported: Unsupported[];
   readonly diagnostics: Diagnostic[];
   readonly modules: ReadonlySet<string>;
@@ -45,6 +47,7 @@ export function collect(loaded: LoadResult): Collected {
   const listeners: Omit<Listener, 'virtualHosts'>[] = [];
   const c = newCollector();
   const logFormats: Collected['logFormats'] = [];
+  let listenBacklog: number | null = null;
   const unsupported: Unsupported[] = [];
   const modules = loaded.modules.names;
   /** Require lines per <Location>, attached to a handler or reported unsupported at the end. */
@@ -68,6 +71,14 @@ export function collect(loaded: LoadResult): Collected {
         const l = parseListen(a);
         if (!l) error(d, 'model/invalid-listen', `Listen "${a.join(' ')}" is not [address:]port [protocol]`, 'Listen 80');
         else listeners.push({ ...l, span: toSourceSpan(d.span) });
+        return true;
+      }
+      case 'listenbacklog': {
+        // listen.c ap_set_listenbacklog: GLOBAL_ONLY; atoi, and anything below 1 is refused.
+        if (!isMain) return false;
+        const n = cAtoi(a[0] ?? '');
+        if (n < 1) error(d, 'model/invalid-listenbacklog', 'ListenBacklog must be > 0', 'ListenBacklog 511');
+        else listenBacklog = n;
         return true;
       }
       case 'servername':
@@ -367,5 +378,5 @@ export function collect(loaded: LoadResult): Collected {
   unsupported.push(...skipped.sort((a, b) => a.seq - b.seq).map((x) => x.entry));
   const requires = new Map<ResolvedSection, string[][]>();
   for (const section of handled) requires.set(section, (locationRequires.get(section) ?? []).map((d) => [...d.args]));
-  return { main, vhosts, listeners, balancers: c.balancers, logFormats, unsupported, diagnostics: c.diagnostics, modules, requires };
+  return { main, vhosts, listeners, balancers: c.balancers, logFormats, listenBacklog, unsupported, diagnostics: c.diagnostics, modules, requires };
 }

@@ -104,6 +104,7 @@ export function compile(loaded: LoadResult): CompileResult {
     virtualHosts,
     balancers,
     logFormats: c.logFormats.map((f) => ({ ...f })),
+    ...(c.listenBacklog !== null ? { listenBacklog: c.listenBacklog } : {}),
     unsupported: c.unsupported,
   };
   return { model, diagnostics };

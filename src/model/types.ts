@@ -31,6 +31,11 @@ export interface ProxyModel {
   virtualHosts: VirtualHost[];
   balancers: Balancer[];
   logFormats: LogFormatDef[];
+  /**
+   * `ListenBacklog` (core listen.c, server config only): the accept-queue length of every listening socket;
+   * absent when not set (httpd's default, 511). Added in model version 1 (additive, optional).
+   */
+  listenBacklog?: number;
   /** Every directive apx did not model, with why — nothing is dropped silently. */
   unsupported: Unsupported[];
 }

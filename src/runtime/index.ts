@@ -240,7 +240,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
           HANDSHAKE_TIMEOUT_MS,
         );
       if (tls && tls.groups.length > 0) routeSni[i]!();
-      const bound = await listen(server, sock);
+      const bound = await listen(server, sock, model.listenBacklog ?? HTTPD_LISTEN_BACKLOG);
       const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
       addresses.push({ host: bound.host, port: bound.port, servesPort: sock.servesPorts[0]!, url: `${scheme}://${shown}:${bound.port}` });
     }
@@ -372,7 +372,10 @@ function wireServer(server: HttpServer, index: number, genOf: (socket: Duplex) =
   });
 }
 
-function listen(server: HttpServer, sock: PlannedSocket): Promise<{ host: string; port: number }> {
+/** httpd's DEFAULT_LISTENBACKLOG (also Node's): the accept queue when the config has no `ListenBacklog`. */
+const HTTPD_LISTEN_BACKLOG = 511;
+
+function listen(server: HttpServer, sock: PlannedSocket, backlog: number): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const host = sock.host ?? '0.0.0.0';
@@ -387,7 +390,8 @@ function listen(server: HttpServer, sock: PlannedSocket): Promise<{ host: string
       const host = sock.host ?? (typeof a === 'object' && a ? a.address : '0.0.0.0');
       resolve({ host: host === '::' ? '0.0.0.0' : host, port });
     };
-    if (sock.host === null) server.listen(sock.port, done);
-    else server.listen(sock.port, sock.host, done);
+    // The kernel caps it at net.core.somaxconn, as it does httpd's.
+    if (sock.host === null) server.listen({ port: sock.port, backlog }, done);
+    else server.listen({ port: sock.port, host: sock.host, backlog }, done);
   });
 }
