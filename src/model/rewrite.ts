@@ -63,11 +63,11 @@ export function parseRewriteRule(args: readonly string[], conditions: RewriteCon
   const flags = flagList(flagArg);
   if (!flags.ok) return flags;
   let proxy = false;
-  let last = false;
   let nocase = false;
   for (const f of flags.value) {
     if (f === 'p' || f === 'proxy') proxy = true;
-    else if (f === 'l' || f === 'last') last = true;
+    // [L] is accepted and changes nothing here: every rule apx runs is a [P] one, which implies [L] (below).
+    else if (f === 'l' || f === 'last') continue;
     else if (f === 'nc' || f === 'nocase') nocase = true;
     else return { ok: false, reason: `apx runs RewriteRule with [P], [L] and [NC] only, not [${f.toUpperCase()}]` };
   }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from '../../src/config/index.js';
 import { compile, type ProxyModel } from '../../src/model/index.js';
-import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache, type ServerRoot } from '../support/apache.js';
+import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type ServerRoot } from '../support/apache.js';
 import { headerValue, request, startEchoBackend, type Backend } from '../support/backends.js';
 
 const CONFIG = `ProxyPreserveHost On
@@ -31,12 +31,12 @@ Listen 127.0.0.1:{{PORT1}}
 describe.skipIf(!apacheAvailable())(`inheritance: the model against Apache ${apacheSkipReason()}`, () => {
   let backend: Backend;
   let root: ServerRoot;
-  let httpd: RunningApache;
   let model: ProxyModel;
   beforeAll(async () => {
     backend = await startEchoBackend({ name: 'b' });
     root = await createServerRoot({ modules: ['proxy_http', 'status'], config: CONFIG, vars: { B: backend.url }, extraPorts: 1 });
-    httpd = await startApache(root);
+    // Apache serves root.ports; disposeAllApache stops it.
+    await startApache(root);
     model = compile(load({ file: '/inherit.conf', text: root.render(CONFIG) }, { noTreeDetection: true, modules: ['proxy', 'proxy_http', 'status'] })).model!;
   });
   afterAll(async () => {

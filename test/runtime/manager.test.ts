@@ -129,7 +129,7 @@ describe('balancer-manager edits', () => {
   });
 
   it.each([
-    ['no nonce', (n: string) => `w_status_D=1&b=c&w=W`, 'ref'],
+    ['no nonce', (_n: string) => `w_status_D=1&b=c&w=W`, 'ref'],
     ['a wrong nonce', (n: string) => `w_status_D=1&b=c&w=W&nonce=${n.replace(/^./, (c) => (c === '0' ? '1' : '0'))}`, 'ref'],
     ['no Referer', (n: string) => `w_status_D=1&b=c&w=W&nonce=${n}`, null],
     ['a Referer from another host', (n: string) => `w_status_D=1&b=c&w=W&nonce=${n}`, 'http://evil.example/balancer-manager'],
