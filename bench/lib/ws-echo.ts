@@ -11,7 +11,7 @@
 import cluster from 'node:cluster';
 import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { acceptKey, OP_CLOSE, OP_PING, OP_PONG } from './ws-frames.js';
+import { acceptKey, frameLength, OP_CLOSE, OP_PING, OP_PONG } from './ws-frames.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEAD = 16 * 1024;
@@ -28,19 +28,10 @@ export function echoFrames(data: Buffer): { used: number; out: Buffer | null; cl
     const b0 = data[at]!;
     const b1 = data[at + 1]!;
     if ((b1 & 0x80) === 0 || b0 & 0x70) return { used: at, out: null, close: true }; // unmasked or RSV bits: protocol error
-    let len = b1 & 0x7f;
-    let head = 2;
-    if (len === 126) {
-      if (data.length - at < 4) break;
-      len = data.readUInt16BE(at + 2);
-      head = 4;
-    } else if (len === 127) {
-      if (data.length - at < 10) break;
-      const big = data.readBigUInt64BE(at + 2);
-      if (big > BigInt(MAX_PAYLOAD)) return { used: at, out: null, close: true };
-      len = Number(big);
-      head = 10;
-    }
+    const h = frameLength(data, at);
+    if (h === null) break;
+    const { head, len } = h;
+    if (len > MAX_PAYLOAD) return { used: at, out: null, close: true };
     const total = head + 4 + len;
     if (data.length - at < total) break;
     const opcode = b0 & 0x0f;

@@ -40,6 +40,19 @@ export function encodeFrame(opcode: number, payload: Buffer, mask?: Buffer): Buf
   return out;
 }
 
+/**
+ * The size of the frame header at `at` (2, 4 or 10 bytes, the mask not counted) and its payload length, RFC 6455
+ * §5.2; null while the header is not all there yet. The length of a 64-bit frame may be far over any sane limit:
+ * callers compare it with theirs.
+ */
+export function frameLength(data: Buffer, at: number): { readonly head: number; readonly len: number } | null {
+  if (data.length - at < 2) return null;
+  const len = data[at + 1]! & 0x7f;
+  if (len === 126) return data.length - at < 4 ? null : { head: 4, len: data.readUInt16BE(at + 2) };
+  if (len === 127) return data.length - at < 10 ? null : { head: 10, len: Number(data.readBigUInt64BE(at + 2)) };
+  return { head: 2, len };
+}
+
 export interface Frame {
   readonly fin: boolean;
   readonly opcode: number;
@@ -61,23 +74,12 @@ export class FrameParser {
     const frames: Frame[] = [];
     let at = 0;
     for (;;) {
-      if (data.length - at < 2) break;
+      const h = frameLength(data, at);
+      if (h === null) break;
+      const { head, len } = h;
       const b0 = data[at]!;
       const b1 = data[at + 1]!;
       if (b0 & 0x70) throw new Error('WebSocket frame with reserved bits set (no extension was negotiated)');
-      let len = b1 & 0x7f;
-      let head = 2;
-      if (len === 126) {
-        if (data.length - at < 4) break;
-        len = data.readUInt16BE(at + 2);
-        head = 4;
-      } else if (len === 127) {
-        if (data.length - at < 10) break;
-        const big = data.readBigUInt64BE(at + 2);
-        if (big > BigInt(this.maxPayload)) throw new Error(`WebSocket frame of ${big} bytes is over the ${this.maxPayload} limit`);
-        len = Number(big);
-        head = 10;
-      }
       if (len > this.maxPayload) throw new Error(`WebSocket frame of ${len} bytes is over the ${this.maxPayload} limit`);
       const masked = (b1 & 0x80) !== 0;
       const total = head + (masked ? 4 : 0) + len;
