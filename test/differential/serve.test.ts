@@ -627,39 +627,30 @@ function websocketExchange(base: string, path: string): Promise<Observation> {
   });
 }
 
-/** One GET on a raw socket whose write side is shut right after the request; the status and whether the body came whole. */
-function halfClosedExchange(base: string, path: string): Promise<Observation> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: u.hostname, port: Number(u.port) });
-    const parts: Buffer[] = [];
-    const timer = setTimeout(() => (sock.destroy(), reject(new Error('no answer and no close in 10 s'))), 10_000);
-    sock.on('connect', () => sock.end(`GET ${path} HTTP/1.1\r\nHost: proxy.test\r\n\r\n`));
-    sock.on('data', (d: Buffer) => parts.push(d));
-    sock.on('error', () => {});
-    sock.on('close', () => {
-      clearTimeout(timer);
-      const all = Buffer.concat(parts).toString('latin1');
-      const end = all.indexOf('\r\n\r\n');
-      if (end < 0) return resolve({ status: 0 });
-      const length = /\r\ncontent-length:\s*(\d+)/i.exec(all.slice(0, end + 2));
-      const complete = length ? all.length - end - 4 >= Number(length[1]) : /\r\n0\r\n\r\n$/.test(all);
-      resolve({ status: Number(all.slice(9, 12)), ended: complete ? 'complete' : 'truncated' });
-    });
-  });
+/** A half-closing client: only the status and whether the body came whole are compared. */
+async function halfClosedExchange(base: string, path: string): Promise<Observation> {
+  const { status, ended } = await rawGet(base, path, { halfClose: true });
+  return ended === undefined ? { status } : { status, ended };
+}
+
+/** A response cut mid-body: the status, the body bytes that arrived and whether the body was whole. */
+function truncatedExchange(base: string, path: string): Promise<Observation> {
+  return rawGet(base, path, { halfClose: false });
 }
 
 /**
  * One GET on a raw socket, read until the proxy closes the connection: the status, the body bytes that arrived
  * (de-chunked) and whether the body was whole. node:http would only report an abort, not what came before it.
+ * `halfClose` shuts the client's write side right after the request (shutdown SHUT_WR, `nc -N`).
  */
-function truncatedExchange(base: string, path: string): Promise<Observation> {
+function rawGet(base: string, path: string, opts: { halfClose: boolean }): Promise<Observation> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const sock = connect({ host: u.hostname, port: Number(u.port) });
     const parts: Buffer[] = [];
     const timer = setTimeout(() => (sock.destroy(), reject(new Error('the proxy neither finished nor cut the response in 10 s'))), 10_000);
-    sock.on('connect', () => sock.write(`GET ${path} HTTP/1.1\r\nHost: proxy.test\r\n\r\n`));
+    const req = `GET ${path} HTTP/1.1\r\nHost: proxy.test\r\n\r\n`;
+    sock.on('connect', () => (opts.halfClose ? sock.end(req) : sock.write(req)));
     sock.on('data', (d: Buffer) => parts.push(d));
     sock.on('error', () => {});
     sock.on('close', () => {
