@@ -11,36 +11,25 @@
  * Configs Apache refuses to start (no cipher match, no protocol, SSLv3) must make apx refuse too; and name-based
  * vhosts on one address with settings of their own must negotiate per SNI name as mod_ssl does.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslAvailable, selfSigned } from '../support/certs.js';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
 import { load } from '../../src/config/index.js';
 import { compile } from '../../src/model/index.js';
 import { startProxy, StartupError, type RunningProxy } from '../../src/runtime/index.js';
 
-function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const OPENSSL = opensslAvailable();
 const skipReason = OPENSSL ? apacheSkipReason() : '(skipped: the `openssl` CLI is not installed, no certificates can be made)';
 
 /** A self-signed EC P-256 leaf per name (the probes do not verify: only the handshake parameters matter here). */
 function makeCerts(names: readonly string[]): { dir: string; cert: (n: string) => string; key: (n: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'apx-tls-proto-'));
-  for (const n of names) {
-    writeFileSync(join(dir, `${n}.ext`), `subjectAltName=DNS:${n}\n`);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, `${n}.key`), '-out', join(dir, `${n}.crt`), '-days', '2', '-subj', `/CN=${n}`, '-addext', `subjectAltName=DNS:${n}`], { stdio: 'ignore' });
-  }
+  for (const n of names) selfSigned(dir, n, { san: n });
   return { dir, cert: (n) => join(dir, `${n}.crt`), key: (n) => join(dir, `${n}.key`) };
 }
 
@@ -238,9 +227,7 @@ describe.skipIf(!OPENSSL || !apacheAvailable())(`SSLProtocol / SSLCipherSuite: a
 
   // Debian's OpenSSL runs at security level 2, Node's bundled one at 1: apx makes Apache's level explicit.
   it('a 1024-bit RSA key: Apache does not start ("ee key too small"), and neither does apx; @SECLEVEL=1 lets both', async () => {
-    const key = join(certs.dir, 'weak.key');
-    const crt = join(certs.dir, 'weak.crt');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', '/CN=a.test'], { stdio: 'ignore' });
+    const { key, cert: crt } = selfSigned(certs.dir, 'weak', { key: 'rsa:1024', cn: 'a.test' });
     for (const [ssl, starts] of [['', false], ['SSLCipherSuite DEFAULT@SECLEVEL=1', true]] as const) {
       const root = await createServerRoot({ modules: MODULES, config: CACHE + vhost('PORT', 'a.test', ssl), vars: { CRT_a_test: crt, KEY_a_test: key } });
       const apache = await startApache(root).then(

@@ -17,6 +17,7 @@ import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslAvailable } from '../support/certs.js';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache, type ServerRoot } from '../support/apache.js';
 import { headerValue, startEchoBackend, type Backend, type ReceivedRequest } from '../support/backends.js';
 import { load } from '../../src/config/index.js';
@@ -25,14 +26,6 @@ import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
 
 // ───────────────────────────────────────────── certificates ─────────────────────────────────────────────
 
-function opensslAvailable(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const OPENSSL = opensslAvailable();
 const skipReason = OPENSSL ? apacheSkipReason() : '(skipped: the `openssl` CLI is not installed, no certificates can be made)';
 if (!OPENSSL) console.warn('test/differential/tls.test.ts skipped: the `openssl` CLI is not on PATH');

@@ -17,6 +17,7 @@ import type {
   RouteFlags,
   Server,
   Target,
+  Tls,
   VirtualHost,
   WorkerParams,
 } from '../../src/model/types.js';
@@ -134,6 +135,23 @@ export function balancer(name: string, members: (string | [string, Partial<Worke
     forceRecovery: true,
     growth: 0,
     span: null,
+    ...over,
+  };
+}
+
+/** A server's TLS settings: SSLEngine on with certificate files, everything else unset. */
+export function tlsSettings(over: Partial<Tls> = {}): Tls {
+  return {
+    engine: true,
+    certificateFile: '/c.pem',
+    certificateKeyFile: '/k.pem',
+    certificateChainFile: null,
+    protocol: null,
+    cipherSuite: null,
+    proxyEngine: false,
+    proxyVerify: null,
+    proxyCaCertificateFile: null,
+    proxyCheckPeerName: null,
     ...over,
   };
 }

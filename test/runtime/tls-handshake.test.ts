@@ -4,7 +4,6 @@
  * (src/runtime/tls-sni.ts), a reload swaps them for new handshakes, and settings Apache would not start with are
  * refused with a StartupError at reload, where the running config stays.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +13,12 @@ import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../src/runtime/index.js';
 import { modelOf } from '../model/helpers.js';
+import { selfSigned } from '../support/certs.js';
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'apx-tls-hs-'));
-  for (const n of ['a', 'b']) {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, `${n}.key`), '-out', join(dir, `${n}.crt`), '-days', '1', '-subj', `/CN=${n}.test`], { stdio: 'ignore' });
-  }
+  for (const n of ['a', 'b']) selfSigned(dir, n, { cn: `${n}.test` });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,6 @@
  * src/runtime/tls-options.ts mapping them onto Node.
  * test/differential/tls-protocols.test.ts checks the same mapping against a live Apache.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpsAgent, createServer as createHttpsServer, get as httpsGet } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +23,8 @@ import {
   type TlsVersion,
 } from '../../src/directives/ssl.js';
 import { proxyTlsOptions, sameTlsOptions, serverTlsOptions } from '../../src/runtime/tls-options.js';
+import { selfSigned } from '../support/certs.js';
+import { tlsSettings } from './fixture.js';
 
 type Expected = { min: TlsVersion; max: TlsVersion; dropped?: TlsVersion[]; overrides?: string[] } | { error: RegExp };
 
@@ -124,19 +125,7 @@ describe('SSLCipherSuite → ciphers', () => {
   });
 });
 
-const tls = (over: Partial<Tls>): Tls => ({
-  engine: true,
-  certificateFile: '/c.pem',
-  certificateKeyFile: '/k.pem',
-  certificateChainFile: null,
-  protocol: null,
-  cipherSuite: null,
-  proxyEngine: false,
-  proxyVerify: null,
-  proxyCaCertificateFile: null,
-  proxyCheckPeerName: null,
-  ...over,
-});
+const tls = tlsSettings;
 
 describe('serverTlsOptions / proxyTlsOptions', () => {
   it('maps a vhost with nothing set to mod_ssl and OpenSSL defaults', () => {
@@ -195,9 +184,9 @@ describe('proxyTlsOptions on a real https.Agent (what src/runtime/worker.ts pass
   it('pins the protocol and ciphers of backend connections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apx-tls-opt-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=backend'], { stdio: 'ignore' });
+      const files = selfSigned(dir, 'backend');
       // A backend that speaks TLS 1.2 only.
-      const server = createHttpsServer({ cert: readFileSync(join(dir, 'c.pem')), key: readFileSync(join(dir, 'k.pem')), maxVersion: 'TLSv1.2' }, (_q, r) => r.end('ok'));
+      const server = createHttpsServer({ cert: readFileSync(files.cert), key: readFileSync(files.key), maxVersion: 'TLSv1.2' }, (_q, r) => r.end('ok'));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const port = (server.address() as AddressInfo).port;
       const fetchWith = (over: Partial<Tls>): Promise<string> => {

@@ -1,5 +1,4 @@
 /** SSLEngine on: the listener speaks TLS with the vhost's certificate (SNI picks among vhosts). */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Tls } from '../../src/model/types.js';
 import { request, startEchoBackend } from '../support/backends.js';
-import { closeAll, model, route, serve, server, upgradeRequest, vhost } from './fixture.js';
+import { selfSigned as makeSelfSigned } from '../support/certs.js';
+import { closeAll, model, route, serve, server, tlsSettings, upgradeRequest, vhost } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apx-tls-'));
 afterAll(async () => {
@@ -15,27 +15,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function selfSigned(name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`], { stdio: 'ignore' });
-  return { cert, key };
-}
+const selfSigned = (name: string): { cert: string; key: string } => makeSelfSigned(dir, name, { key: 'rsa:2048' });
 
-function tls(files: { cert: string; key: string }): Tls {
-  return {
-    engine: true,
-    certificateFile: files.cert,
-    certificateKeyFile: files.key,
-    certificateChainFile: null,
-    protocol: null,
-    cipherSuite: null,
-    proxyEngine: false,
-    proxyVerify: null,
-    proxyCaCertificateFile: null,
-    proxyCheckPeerName: null,
-  };
-}
+const tls = (files: { cert: string; key: string }): Tls => tlsSettings({ certificateFile: files.cert, certificateKeyFile: files.key });
 
 function get(url: string, servername: string): Promise<{ status: number; body: string; cn: string }> {
   const u = new URL(url);
