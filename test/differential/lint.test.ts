@@ -46,18 +46,20 @@ const CASES: readonly Case[] = [
   { left: 'slotmem_shm', apache: 'does not start', says: /AH01177: Failed to lookup provider 'shm' for 'slotmem'/, rule: 'balancer-provider-missing', hint: 'a2enmod slotmem_shm' },
 ];
 
+// The tutorial's two Flask-style backends, shared by both tables below.
+let b1: Backend;
+let b2: Backend;
+beforeAll(async () => {
+  b1 = await startTextBackend('Hello world!');
+  b2 = await startTextBackend('Howdy world!');
+});
+afterAll(async () => {
+  await disposeAllApache();
+  await b1?.close();
+  await b2?.close();
+});
+
 describe.skipIf(!apacheAvailable())(`apx lint vs Apache on the tutorial balancer ${apacheSkipReason()}`, () => {
-  let b1: Backend;
-  let b2: Backend;
-  beforeAll(async () => {
-    b1 = await startTextBackend('Hello world!');
-    b2 = await startTextBackend('Howdy world!');
-  });
-  afterAll(async () => {
-    await disposeAllApache();
-    await b1?.close();
-    await b2?.close();
-  });
 
   it.each(CASES.map((c) => [c.left ?? 'nothing', c] as const))('without %s', async (_name, c) => {
     const modules = ALL.filter((m) => m !== c.left);
@@ -177,17 +179,6 @@ const SAMPLES: readonly { readonly file: string; readonly modules: readonly stri
 ];
 
 describe.skipIf(!apacheAvailable())(`apx lint exits 1 exactly when Apache fails, on the samples × module sets ${apacheSkipReason()}`, () => {
-  let b1: Backend;
-  let b2: Backend;
-  beforeAll(async () => {
-    b1 = await startTextBackend('Hello world!');
-    b2 = await startTextBackend('Howdy world!');
-  });
-  afterAll(async () => {
-    await disposeAllApache();
-    await b1?.close();
-    await b2?.close();
-  });
 
   const rows = SAMPLES.flatMap((s) => [null, ...s.modules].map((left) => [s.file, left ?? 'nothing', s, left] as const));
   it.each(rows)('%s without %s', async (_file, _left, sample, left) => {
