@@ -12,10 +12,9 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
 import { request, startEchoBackend, startTextBackend, type Backend } from '../support/backends.js';
+import { startApxOn } from '../support/apx.js';
 import { freePort } from '../support/ports.js';
-import { load } from '../../src/config/index.js';
-import { compile } from '../../src/model/index.js';
-import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
+import type { RunningProxy } from '../../src/runtime/index.js';
 
 const CONFIG = `
 <Proxy balancer://even>
@@ -180,10 +179,8 @@ describe.skipIf(!apacheAvailable())(`mod_proxy_balancer: apx picks the same memb
     };
     const root = await createServerRoot({ modules: ['proxy_http', 'proxy_balancer', 'lbmethod_byrequests', 'lbmethod_bybusyness', 'lbmethod_bytraffic'], config: CONFIG, vars });
     httpd = await startApache(root);
-    const { model, diagnostics } = compile(load({ file: root.confFile }, { serverRoot: root.dir }));
-    if (!model) throw new Error(`apx could not compile the config: ${diagnostics.map((d) => d.message).join('; ')}`);
-    const proxy = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: apxErrors });
-    apx = { proxy, url: proxy.addresses[0]!.url };
+    const { proxy, url } = await startApxOn(root, { errorLog: apxErrors });
+    apx = { proxy, url };
   });
   afterAll(async () => {
     await apx?.proxy.close();
@@ -274,10 +271,8 @@ describe.skipIf(!apacheAvailable())(`balancer-manager: apx shows and edits what 
     names = Object.entries(vars).map(([k, v]) => [v, k]);
     const root = await createServerRoot({ modules: ['proxy_http', 'proxy_balancer', 'lbmethod_byrequests', 'authz_host'], config: MANAGER_CONFIG, vars });
     httpd = await startApache(root);
-    const { model, diagnostics } = compile(load({ file: root.confFile }, { serverRoot: root.dir }));
-    if (!model) throw new Error(`apx could not compile the config: ${diagnostics.map((d) => d.message).join('; ')}`);
-    const proxy = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: new PassThrough() });
-    apx = { proxy, url: proxy.addresses[0]!.url };
+    const { proxy, url } = await startApxOn(root);
+    apx = { proxy, url };
   });
   afterAll(async () => {
     await apx?.proxy.close();
@@ -380,10 +375,8 @@ describe.skipIf(!apacheAvailable())(`mod_proxy_hcheck: a failing member leaves a
     });
     const root = await createServerRoot({ modules: ['proxy_http', 'proxy_balancer', 'lbmethod_byrequests', 'proxy_hcheck'], config: HCHECK_CONFIG, vars: { A: a.url, B: b.url } });
     httpd = await startApache(root);
-    const { model, diagnostics } = compile(load({ file: root.confFile }, { serverRoot: root.dir }));
-    if (!model) throw new Error(`apx could not compile the config: ${diagnostics.map((d) => d.message).join('; ')}`);
-    const proxy = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: new PassThrough() });
-    apx = { proxy, url: proxy.addresses[0]!.url };
+    const { proxy, url } = await startApxOn(root);
+    apx = { proxy, url };
   });
   afterAll(async () => {
     await apx?.proxy.close();

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache, type ServerRoot } from '../support/apache.js';
 import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
-import { load } from '../../src/config/index.js';
-import { compile } from '../../src/model/index.js';
-import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
+import type { RunningProxy } from '../../src/runtime/index.js';
+import { startApxOn } from '../support/apx.js';
 import { HARDENING_CASES } from '../runtime/hardening-cases.js';
 
 let echo: Backend;
@@ -33,10 +32,9 @@ describe.skipIf(!apacheAvailable())(`hardening: apx answers hostile requests as 
     trapPort = (trap.address() as { port: number }).port;
     root = await createServerRoot({ modules: ['proxy_http', 'status'], config: 'ProxyPass /app {{B}}/\n<Location /server-status>\nSetHandler server-status\nRequire all granted\n</Location>\n', vars: { B: echo.url } });
     httpd = await startApache(root);
-    const { model } = compile(load({ file: root.confFile }, { serverRoot: root.dir }));
-    if (!model) throw new Error('apx could not compile the harness config');
-    apx = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: { write: () => true } as unknown as NodeJS.WritableStream });
-    apxUrl = apx.addresses[0]!.url;
+    const started = await startApxOn(root);
+    apx = started.proxy;
+    apxUrl = started.url;
   }, 60_000);
   afterAll(async () => {
     await apx?.close();
@@ -73,9 +71,7 @@ describe.skipIf(!apacheAvailable())(`hardening: apx answers hostile requests as 
       vars: { B: echo.url },
     });
     const httpd2 = await startApache(root2);
-    const { model } = compile(load({ file: root2.confFile }, { serverRoot: root2.dir }));
-    if (!model) throw new Error('apx could not compile the config');
-    const apx2 = await startProxy(model, { listen: [{ port: root2.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: { write: () => true } as unknown as NodeJS.WritableStream });
+    const apx2 = (await startApxOn(root2)).proxy;
     try {
       const fields = (n: number): string => Array.from({ length: n }, (_, i) => `X-${i}: v\r\n`).join('');
       const cases: [string, string][] = [

@@ -8,9 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
 import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
-import { load } from '../../src/config/index.js';
-import { compile } from '../../src/model/index.js';
-import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
+import type { RunningProxy } from '../../src/runtime/index.js';
+import { startApxOn } from '../support/apx.js';
 
 let ws: Server;
 let wsPort = 0;
@@ -65,11 +64,10 @@ describe.skipIf(!apacheAvailable())(`RewriteRule [P] WebSocket pattern, apx vs A
       vars: { WS: wsPort, PLAIN: plain.url },
     });
     httpd = await startApache(root);
-    const { model, diagnostics } = compile(load({ file: root.confFile }, { serverRoot: root.dir }));
-    if (!model) throw new Error(diagnostics.map((d) => d.message).join('; '));
-    expect(model.mainServer.rewrites).toHaveLength(1);
-    apx = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: { write: () => true } as unknown as NodeJS.WritableStream });
-    apxUrl = apx.addresses[0]!.url;
+    const started = await startApxOn(root);
+    expect(started.model.mainServer.rewrites).toHaveLength(1);
+    apx = started.proxy;
+    apxUrl = started.url;
   }, 60_000);
   afterAll(async () => {
     await apx?.close();

@@ -25,13 +25,10 @@ import {
   startApache,
   configTest,
   type RunningApache,
-  type ServerRoot,
 } from '../support/apache.js';
 import { headerValues, request, startEchoBackend, type Backend, type HttpResponse, type ReceivedRequest } from '../support/backends.js';
+import { startApxOn, type ApxBeside } from '../support/apx.js';
 import { freePort } from '../support/ports.js';
-import { load } from '../../src/config/index.js';
-import { compile } from '../../src/model/index.js';
-import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
 import { samplePath } from '../../src/demo/samples.js';
 
 // ───────────────────────────────────────────── the table ─────────────────────────────────────────────
@@ -756,27 +753,6 @@ function pick(o: Observation, keys: readonly string[]): Partial<Observation> {
 
 // ───────────────────────────────────────────── apx side ─────────────────────────────────────────────
 
-/** apx on the same apache2.conf, or the reason it cannot run yet. */
-async function startApx(root: ServerRoot, errorLog: NodeJS.WritableStream): Promise<{ proxy: RunningProxy; url: string; port: number } | string> {
-  try {
-    const loaded = load({ file: root.confFile }, { serverRoot: root.dir });
-    const { model, diagnostics } = compile(loaded);
-    if (!model) return `apx could not compile the config: ${diagnostics.map((d) => d.message).join('; ')}`;
-    const proxy = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog });
-    const addr = proxy.addresses.find((a) => a.servesPort === root.port) ?? proxy.addresses[0];
-    if (!addr) {
-      await proxy.close();
-      return 'apx started without listening anywhere';
-    }
-    return { proxy, url: `http://127.0.0.1:${addr.port}`, port: addr.port };
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    // The engine's parts land separately; until each is built the apx half of the table cannot run.
-    if (/not built yet/.test(msg)) return `apx side not available yet: ${msg}`;
-    throw err;
-  }
-}
-
 // ───────────────────────────────────────────── the suite ─────────────────────────────────────────────
 
 /** The bundled samples and the modules their comments tell the reader to enable. */
@@ -813,7 +789,7 @@ describe.skipIf(!apacheAvailable())(`apx serve vs Apache 2.4 mod_proxy ${apacheS
   for (const group of groups) {
     describe(group.name, () => {
       let httpd: RunningApache;
-      let apx: { proxy: RunningProxy; url: string; port: number } | string = 'not started';
+      let apx: ApxBeside | undefined;
       const apxErrors = new PassThrough();
       let apxErrorText = '';
       apxErrors.on('data', (c: Buffer) => (apxErrorText += c.toString()));
@@ -822,10 +798,10 @@ describe.skipIf(!apacheAvailable())(`apx serve vs Apache 2.4 mod_proxy ${apacheS
       beforeAll(async () => {
         const root = await createServerRoot({ modules: group.modules, config: group.config, vars: backends.vars });
         httpd = await startApache(root);
-        apx = await startApx(root, apxErrors);
+        apx = await startApxOn(root, { errorLog: apxErrors });
       });
       afterAll(async () => {
-        if (typeof apx !== 'string') await apx.proxy.close();
+        await apx?.proxy.close();
         await httpd?.stop();
       });
 
@@ -841,9 +817,8 @@ describe.skipIf(!apacheAvailable())(`apx serve vs Apache 2.4 mod_proxy ${apacheS
           : row.bug
             ? `apx (KNOWN BUG "${row.bug.id}", docs/deviations.md): ${row.name}`
             : `apx = Apache: ${row.name}`;
-        it(label, async (ctx) => {
-          if (typeof apx === 'string') return ctx.skip(apx);
-          const mine = await observe(row, apx.url, apx.port, backends.names);
+        it(label, async () => {
+          const mine = await observe(row, apx!.url, apx!.port, backends.names);
           const differs = row.deviation ?? row.bug;
           if (differs) {
             expect(mine, apxErrorText).toMatchObject(differs.apx);

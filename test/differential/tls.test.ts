@@ -13,16 +13,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslAvailable } from '../support/certs.js';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache, type ServerRoot } from '../support/apache.js';
 import { headerValue, startEchoBackend, type Backend, type ReceivedRequest } from '../support/backends.js';
-import { load } from '../../src/config/index.js';
-import { compile } from '../../src/model/index.js';
-import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
+import type { RunningProxy } from '../../src/runtime/index.js';
+import { startApxOn } from '../support/apx.js';
 
 // ───────────────────────────────────────────── certificates ─────────────────────────────────────────────
 
@@ -145,18 +143,7 @@ function observe(port: number, row: Row, ca: Buffer, echo: Backend): Promise<Obs
   });
 }
 
-async function startApx(root: ServerRoot): Promise<{ proxy: RunningProxy; port: number }> {
-  const loaded = load({ file: root.confFile }, { serverRoot: root.dir });
-  const { model, diagnostics } = compile(loaded);
-  if (!model) throw new Error(`apx could not compile the config: ${diagnostics.map((d) => d.message).join('; ')}`);
-  const proxy = await startProxy(model, { listen: [{ port: root.port, host: '127.0.0.1', listenPort: 0 }], accessLog: null, errorLog: new PassThrough().resume() });
-  const addr = proxy.addresses.find((a) => a.servesPort === root.port) ?? proxy.addresses[0];
-  if (!addr) {
-    await proxy.close();
-    throw new Error('apx started without listening anywhere');
-  }
-  return { proxy, port: addr.port };
-}
+const startApx = (root: ServerRoot): Promise<{ proxy: RunningProxy; port: number }> => startApxOn(root);
 
 // ───────────────────────────────────────────── the suite ─────────────────────────────────────────────
 
