@@ -7,10 +7,10 @@
  * request. The 384 MB ceiling leaves room for several thousand connections per process; a worker past it dies
  * and the primary starts another. Setting either flag yourself (NODE_OPTIONS or node's command line) overrides it.
  */
-export const WORKER_HEAP_FLAGS: readonly (readonly [flag: string, value: string])[] = [
-  ['--max-semi-space-size', '2'],
-  ['--max-old-space-size', '384'],
-];
+type HeapFlag = readonly [flag: string, value: string];
+const OLD_SPACE: HeapFlag = ['--max-old-space-size', '384'];
+
+export const WORKER_HEAP_FLAGS: readonly HeapFlag[] = [['--max-semi-space-size', '2'], OLD_SPACE];
 
 /**
  * A config that terminates TLS keeps V8's young generation at 16 MB. Each TLS request leaves more short-lived
@@ -18,10 +18,7 @@ export const WORKER_HEAP_FLAGS: readonly (readonly [flag: string, value: string]
  * generation and full collections follow. Measured (docs/performance.md, "The heap flags, A/B"): 165–219 instead of
  * 240–271 CPU µs per HTTPS request, for 138–147 MB per worker instead of 115–124.
  */
-export const TLS_WORKER_HEAP_FLAGS: readonly (readonly [flag: string, value: string])[] = [
-  ['--max-semi-space-size', '16'],
-  ['--max-old-space-size', '384'],
-];
+export const TLS_WORKER_HEAP_FLAGS: readonly HeapFlag[] = [['--max-semi-space-size', '16'], OLD_SPACE];
 
 /**
  * The execArgv for a worker: apx's heap flags first (TLS_WORKER_HEAP_FLAGS when the config serves TLS), then the
