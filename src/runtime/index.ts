@@ -313,13 +313,17 @@ function createServer(
   // httpd's defaults: LimitRequestFieldSize 8190 × LimitRequestFields 100; HTTP/1.0 requests without Host are valid
   // (the first vhost answers them). RequestReadTimeout / KeepAliveTimeout: listeners.ts serverTimeoutOptions.
   const opts = { maxHeaderSize: 8190 * 100, requireHostHeader: false, ...timeouts };
-  const { groups: _groups, ...own } = tls ?? { groups: [] };
-  const server = tls ? (createHttpsServer({ ...opts, ...own }, onRequest) as unknown as HttpServer) : createHttpServer(opts, onRequest);
+  const server = tls ? (createHttpsServer({ ...opts, ...withoutGroups(tls) }, onRequest) as unknown as HttpServer) : createHttpServer(opts, onRequest);
   // A client that shuts its write side right after the request (`nc -N`, shutdown(SHUT_WR)) still gets its
   // answer from httpd, which only sees the end of input when it reads for the next request. Node's default drops
   // the pending requests at the client's FIN; with httpAllowHalfOpen it answers them, then ends the connection.
   (server as HttpServer & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   return server;
+}
+
+/** A socket's TLS options as Node's TLS server takes them: the per-SNI groups are apx's, not Node's. */
+function withoutGroups({ groups: _groups, ...own }: NonNullable<ReturnType<typeof tlsOptions>>): TlsServerOptions {
+  return own;
 }
 
 /** Answer on a raw socket with an httpd error page (CONNECT, unparsable requests). */
