@@ -16,6 +16,7 @@ import { readModelJson } from '../model/index.js';
 import { prepare } from '../pipeline/prepare.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
 import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
+import { acceptDescriptors } from '../runtime/accept.js';
 import { RESTART_LIMIT, RestartLimiter, workerExecArgv } from '../runtime/cluster.js';
 import { pinListenPorts } from '../runtime/listeners.js';
 import { a2enmodHint } from '../directives/index.js';
@@ -319,8 +320,10 @@ function accessLogStream(target: string | undefined, io: Streams): NodeJS.Writab
 type ToWorker =
   | { readonly type: 'apx-serve'; readonly model: ProxyModel; readonly listen: readonly ListenOverride[]; readonly accessLog: string | null }
   | { readonly type: 'apx-reload'; readonly id: number; readonly model: ProxyModel }
-  | { readonly type: 'apx-stop' };
+  | { readonly type: 'apx-stop' }
+  | { readonly type: 'apx-accept'; readonly index: number };
 type FromWorker =
+  | { readonly type: 'apx-duplicate'; readonly index: number }
   | { readonly type: 'apx-reloaded'; readonly id: number }
   | { readonly type: 'apx-reload-failed'; readonly id: number; readonly message: string }
   | { readonly type: 'apx-ready' }
@@ -353,6 +356,7 @@ async function runAsWorker(io: Streams): Promise<number> {
   // SIGHUP in the primary: it sends the new model; reloads run one at a time, and one that arrives while this
   // worker is still starting is applied once it serves.
   let proxy: ReloadableProxy | null = null;
+  let stopDuplicates = (): void => {};
   const early: Extract<ToWorker, { type: 'apx-reload' }>[] = [];
   let reloads: Promise<void> = Promise.resolve();
   const reload = (m: Extract<ToWorker, { type: 'apx-reload' }>, to: ReloadableProxy): void => {
@@ -391,6 +395,7 @@ async function runAsWorker(io: Streams): Promise<number> {
       const accessLog = accessLogStream(job.accessLog ?? undefined, io);
       proxy = await startProxy(job.model, { listen: job.listen, ...(accessLog !== undefined ? { accessLog } : {}), errorLog: io.stderr });
       send({ type: 'apx-listening', addresses: proxy.addresses });
+      stopDuplicates = askForDuplicates(proxy);
       for (const m of early.splice(0)) reload(m, proxy);
     } catch (err) {
       if (err instanceof ListenError) send({ type: 'apx-listen-error', message: err.message, code: err.code, host: err.host, port: err.port });
@@ -405,9 +410,40 @@ async function runAsWorker(io: Streams): Promise<number> {
   process.removeListener('SIGINT', ignore);
   process.removeListener('SIGHUP', ignore);
   process.removeListener('message', onReload);
+  stopDuplicates();
   // The IPC channel keeps a worker alive; letting go of it lets the process end once the proxy has closed.
   if (process.connected) process.disconnect();
   return proxy ? 0 : 1;
+}
+
+/**
+ * A worker's listening sockets go to the primary and come back as acceptDescriptors() − 1 duplicates each, which
+ * the worker accepts on too (src/runtime/accept.ts: one accept per descriptor per loop turn). Only a process can
+ * duplicate a descriptor for another (SCM_RIGHTS); Node has no dup(). Returns the undo.
+ */
+function askForDuplicates(proxy: ReloadableProxy): () => void {
+  const onAccept = (m: ToWorker, handle: unknown): void => {
+    if (m?.type !== 'apx-accept' || typeof handle !== 'object' || handle === null) return;
+    proxy.acceptAlso(m.index, handle).catch(() => (handle as { close?: () => void }).close?.());
+  };
+  if (acceptDescriptors() <= 1) return () => {};
+  process.on('message', onAccept);
+  for (const [index, handle] of proxy.listenHandles().entries()) {
+    if (handle) process.send?.({ type: 'apx-duplicate', index } satisfies FromWorker, handle as never);
+  }
+  return () => process.removeListener('message', onAccept);
+}
+
+/** The primary's half of askForDuplicates(): the handle goes back N − 1 times, then the primary's copy is closed. */
+function sendDuplicates(w: ClusterWorker, index: number, handle: unknown): void {
+  const h = handle as { close?: () => void } | undefined;
+  if (!h) return;
+  let left = acceptDescriptors() - 1;
+  const next = (): void => {
+    if (left-- <= 0 || !w.isConnected()) return void h.close?.();
+    w.send({ type: 'apx-accept', index } satisfies ToWorker, h as never, (err: Error | null) => (err ? h.close?.() : next()));
+  };
+  next();
 }
 
 /** Send one worker the new model; resolves with null once it serves it (or it exited), else with its refusal. */
@@ -463,7 +499,8 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
     live.add(w);
     // A worker that already quit (a failed start) makes sends fail with EPIPE: its 'exit' tells the rest.
     w.on('error', () => {});
-    w.on('message', (m: FromWorker) => {
+    w.on('message', (m: FromWorker, handle: unknown) => {
+      if (m.type === 'apx-duplicate') return sendDuplicates(w, m.index, handle);
       // A worker still booting when the stop comes learns of it when it asks for its job.
       if (m.type === 'apx-ready') w.send(stopping ? ({ type: 'apx-stop' } satisfies ToWorker) : jobFor(w), () => {});
       else if (m.type === 'apx-listening') {

@@ -9,9 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext, type Server as TlsServer } from 'node:tls';
 import type { ProxyModel, Server } from '../model/types.js';
+import { acceptInto, listenHandleOf } from './accept.js';
 import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
 import { clientErrorStatus, clientTimeouts, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
 import { ServerStatus } from './status/index.js';
@@ -62,6 +64,13 @@ export interface ReloadableProxy extends RunningProxy {
    * (a route that does not compile, an unreadable certificate, listeners that moved). Additive.
    */
   reload(model: ProxyModel): Promise<void>;
+  /**
+   * The listening handle of each address, in `addresses` order (null once closed): what another process can send
+   * back as a duplicate for acceptAlso(). Additive.
+   */
+  listenHandles(): readonly (object | null)[];
+  /** Also accept the connections of address `index` on `handle`, a duplicate of its socket (src/runtime/accept.ts). */
+  acceptAlso(index: number, handle: object): Promise<void>;
 }
 
 /** A listen failure in the user's terms (EADDRINUSE, EACCES), with the `--listen` hint. */
@@ -184,9 +193,12 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   const servers: HttpServer[] = [];
   /** TLS servers that never listen: they take the connections routed to an SNI group (src/runtime/tls-sni.ts). */
   const sniServers: HttpServer[] = [];
+  /** More descriptors of the listening sockets (acceptAlso). */
+  const acceptors: NetServer[] = [];
   const addresses: BoundAddress[] = [];
   const shutdown = async (): Promise<void> => {
     for (const g of generations) g.quiesce();
+    for (const a of acceptors.splice(0)) a.close();
     // Not listening: close() only ends their idle connections and deadline checks (its callback says "not running").
     for (const s of sniServers) s.close(() => {});
     await Promise.all(
@@ -254,6 +266,12 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   return {
     addresses,
     close: () => (closed ??= shutdown()),
+    listenHandles: () => servers.map((s) => listenHandleOf(s)),
+    async acceptAlso(index: number, handle: object): Promise<void> {
+      const server = servers[index];
+      if (!server || closed) throw new StartupError('apx is stopping; no new listening descriptor is taken', null);
+      acceptors.push(await acceptInto(server, handle));
+    },
     async reload(next: ProxyModel): Promise<void> {
       if (closed) throw new StartupError('apx is stopping; the new config was not loaded', null);
       const nextPlan = planSockets(next, options.listen);

@@ -26,8 +26,9 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function apx(args: string[]): Child {
-  const proc = spawn(process.execPath, [join(repo, 'bin/apx.js'), ...args], { stdio: 'pipe' });
+/** `node bin/apx.js …args`; `env` adds to (or, with undefined, removes from) this process's environment. */
+export function apx(args: string[], env: Record<string, string | undefined> = {}): Child {
+  const proc = spawn(process.execPath, [join(repo, 'bin/apx.js'), ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
   const c: Child = { proc, out: '', err: '', exited: new Promise((r) => proc.on('exit', (code) => r(code))) };
   proc.stdout.on('data', (d: Buffer) => (c.out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (c.err += d.toString()));

@@ -4,7 +4,7 @@
  * worker. Needs the build (`npm test` builds first); skipped, saying so, when dist/ is missing or stale.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,27 @@ async function waitForWorkers(c: Child, n: number, not: readonly number[] = []):
   return pids;
 }
 
+/**
+ * How many descriptors of the socket listening on 127.0.0.1:port process `pid` holds (Linux /proc: the socket's
+ * inode from /proc/net/tcp, state 0A = LISTEN, then the process's fd links to it).
+ */
+function listeningDescriptors(pid: number, port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const row = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[1] === local && f[3] === '0A');
+  if (!row) return 0;
+  const link = `socket:[${row[9]}]`;
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === link;
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
+}
+
 function writeSite(dir: string, backend: Backend, path = '/'): string {
   const f = join(dir, '000-default.conf');
   writeFileSync(f, `<VirtualHost *:80>\n    ProxyPass ${path} ${backend.url}/\n</VirtualHost>\n`);
@@ -101,6 +122,36 @@ describe.skipIf(problem !== '')(`apx serve --workers in a child process ${proble
     for (let i = 0; i < 10; i++) expect((await request(url)).body.toString()).toBe('hello');
     c.proc.kill('SIGTERM');
     expect(await c.exited).toBe(0);
+  });
+
+  it.skipIf(process.platform !== 'linux')('each worker accepts on 16 descriptors of the listening socket (src/runtime/accept.ts), a replacement too; APX_ACCEPT_DESCRIPTORS=1 keeps one', async () => {
+    const backend = await textBackend('dup');
+    const site = writeSite(mkdtempSync(join(tmpdir(), 'apx-cluster-')), backend);
+    const c = apx(['serve', site, '--workers', '2', '--listen', '127.0.0.1:0']);
+    started.push(c);
+    const url = await urlOf(c);
+    const port = Number(new URL(url).port);
+    const pids = await waitForWorkers(c, 2);
+    // The duplicates arrive over IPC after the worker reported it listens.
+    await until(c, '16 descriptors in each worker', () => pids.every((p) => listeningDescriptors(p, port) === 16));
+    // The primary keeps node:cluster's one.
+    expect(listeningDescriptors(c.proc.pid!, port)).toBe(1);
+    for (let i = 0; i < 20; i++) expect((await request(url)).body.toString()).toBe('dup');
+    process.kill(pids[0]!, 'SIGKILL');
+    const [fresh] = (await waitForWorkers(c, 2, [pids[0]!])).filter((p) => p !== pids[1]);
+    await until(c, '16 descriptors in the replacement', () => listeningDescriptors(fresh!, port) === 16);
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+
+    const one = apx(['serve', site, '--workers', '2', '--listen', '127.0.0.1:0'], { APX_ACCEPT_DESCRIPTORS: '1' });
+    started.push(one);
+    const oneUrl = await urlOf(one);
+    const onePids = await waitForWorkers(one, 2);
+    expect((await request(oneUrl)).body.toString()).toBe('dup');
+    await sleep(200);
+    expect(onePids.map((p) => listeningDescriptors(p, Number(new URL(oneUrl).port)))).toEqual([1, 1]);
+    one.proc.kill('SIGTERM');
+    expect(await one.exited).toBe(0);
   });
 
   it('more than 5 crashes in 10 s: gives up with one clear line, exit 1', async () => {
