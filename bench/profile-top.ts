@@ -53,6 +53,11 @@ export function summarizeProfile(p: Profile): ProfileSummary {
 }
 
 function main(): void {
+  // `… | head` closes the pipe early: that is the reader being done, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
   const file = process.argv[2];
   const topAt = process.argv.indexOf('--top');
   const top = topAt > 0 ? Number(process.argv[topAt + 1]) : 30;
