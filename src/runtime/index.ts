@@ -198,11 +198,13 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   const addresses: BoundAddress[] = [];
   const shutdown = async (): Promise<void> => {
     for (const g of generations) g.quiesce();
-    for (const a of acceptors.splice(0)) a.close();
+
     // Not listening: close() only ends their idle connections and deadline checks (its callback says "not running").
     for (const s of sniServers) s.close(() => {});
-    await Promise.all(
-      servers.map(
+    // A server's close() resolves once the connections *it* accepted have ended; those an acceptor took are
+    // counted by the acceptor (closeIdleConnections still reaches them: the http server tracks every connection).
+    await Promise.all([
+      ...servers.map(
         (s) =>
           new Promise<void>((resolve) => {
             if (!s.listening) return resolve();
@@ -210,7 +212,8 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
             s.closeIdleConnections();
           }),
       ),
-    );
+      ...acceptors.splice(0).map((a) => new Promise<void>((resolve) => a.close(() => resolve()))),
+    ]);
     await Promise.all([...generations].map((g) => g.retire()));
   };
 
