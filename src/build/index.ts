@@ -5,7 +5,13 @@
  * gives back the same model, and reading it is like reading a hand-written config.
  */
 import { quoteWord } from '../syntax/words.js';
-import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT, formatReadTimeoutStage } from '../model/client-timeouts.js';
+import {
+  DEFAULT_KEEP_ALIVE,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
+  DEFAULT_REQUEST_READ_TIMEOUT,
+  formatReadTimeoutStage,
+} from '../model/client-timeouts.js';
 import type {
   AccessLog,
   Balancer,
@@ -252,7 +258,8 @@ function emitServer(out: string[], s: Server, main: Server | null, model: ProxyM
 
 /**
  * RequestReadTimeout with the stages that differ from what the server would have anyway (the main server's for a
- * vhost, mod_reqtimeout's defaults for the main server), and KeepAliveTimeout likewise. A model from before these
+ * vhost, mod_reqtimeout's defaults for the main server), and KeepAliveTimeout, KeepAlive and MaxKeepAliveRequests
+ * likewise. A model from before these
  * fields (absent) or without mod_reqtimeout (null) writes none.
  */
 function emitClientTimeouts(out: string[], s: Server, main: Server | null, indent: string): void {
@@ -265,6 +272,12 @@ function emitClientTimeouts(out: string[], s: Server, main: Server | null, inden
   const ka = s.keepAliveTimeoutMs;
   if (ka !== undefined && ka !== (main ? (main.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS) : DEFAULT_KEEP_ALIVE_TIMEOUT_MS)) {
     out.push(indent + line('KeepAliveTimeout', ka % 1000 === 0 ? String(ka / 1000) : `${ka}ms`));
+  }
+  const on = s.keepAlive;
+  if (on !== undefined && on !== (main ? (main.keepAlive ?? DEFAULT_KEEP_ALIVE) : DEFAULT_KEEP_ALIVE)) out.push(indent + line('KeepAlive', on ? 'On' : 'Off'));
+  const max = s.maxKeepAliveRequests;
+  if (max !== undefined && max !== (main ? (main.maxKeepAliveRequests ?? DEFAULT_MAX_KEEP_ALIVE_REQUESTS) : DEFAULT_MAX_KEEP_ALIVE_REQUESTS)) {
+    out.push(indent + line('MaxKeepAliveRequests', max));
   }
 }
 

@@ -22,8 +22,9 @@ const IRRELEVANT: Readonly<Record<string, string>> = Object.fromEntries(
       'SSLStaplingCache', 'SSLCryptoDevice', 'SSLMutex', 'DavLockDB', 'MIMEMagicFile', 'TypesConfig',
     ],
     'server identity shown to clients, not used for proxying': ['ServerAdmin', 'ServerSignature', 'ServerTokens'],
-    // KeepAliveTimeout is not here: the model carries it (Server.keepAliveTimeoutMs) and apx serve applies it.
-    'client connection tuning; apx keeps its own client keep-alive': ['KeepAlive', 'MaxKeepAliveRequests', 'EnableSendfile', 'EnableMMAP', 'SendBufferSize', 'ReceiveBufferSize', 'HostnameLookups', 'ExtendedStatus', 'SeeRequestTail'],
+    // KeepAlive, KeepAliveTimeout and MaxKeepAliveRequests are not here: the model carries them (Server.keepAlive,
+    // keepAliveTimeoutMs, maxKeepAliveRequests) and apx serve applies them.
+    'client connection tuning; apx keeps its own client keep-alive': ['EnableSendfile', 'EnableMMAP', 'SendBufferSize', 'ReceiveBufferSize', 'HostnameLookups', 'ExtendedStatus', 'SeeRequestTail'],
     'serving files from disk (apx only proxies)': [
       'AccessFileName', 'Options', 'AllowOverride', 'AllowOverrideList', 'DirectoryIndex', 'DirectorySlash', 'IndexOptions',
       'IndexOrderDefault', 'IndexIgnore', 'IndexStyleSheet', 'IndexHeadInsert', 'AddIcon', 'AddIconByType',

@@ -20,6 +20,10 @@ export const DEFAULT_REQUEST_READ_TIMEOUT: RequestReadTimeout = {
 /** core.c DEFAULT_KEEPALIVE_TIMEOUT: 5 s. */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5000;
 
+/** httpd.h DEFAULT_KEEPALIVE: `MaxKeepAliveRequests 100`; `KeepAlive` On (config.c init_server_config sets both for the main server). */
+export const DEFAULT_MAX_KEEP_ALIVE_REQUESTS = 100;
+export const DEFAULT_KEEP_ALIVE = true;
+
 export type RequestReadTimeoutParse =
   | { readonly ok: true; readonly stages: Partial<Record<ReadTimeoutStageName, ReadTimeoutStage | null>> }
   | { readonly ok: false; readonly arg: string | null; readonly message: string };
@@ -98,4 +102,14 @@ export function parseKeepAliveTimeout(arg: string): number | null {
 export function formatReadTimeoutStage(name: ReadTimeoutStageName, s: ReadTimeoutStage | null): string {
   if (s === null) return `${name}=0`;
   return `${name}=${s.initial}${s.max !== null ? `-${s.max}` : ''}${s.minRate !== null ? `,MinRate=${s.minRate}` : ''}`;
+}
+
+/**
+ * `KeepAlive` (http_core.c: AP_INIT_FLAG, so config.c's FLAG handling): the first word must be `On` or `Off`,
+ * case-insensitively, else apache2 says "KeepAlive must be On or Off" (the 1.3-era `0`/numbers are refused now);
+ * further words are ignored. null for a refused value.
+ */
+export function parseKeepAlive(args: readonly string[]): boolean | null {
+  const w = args[0]?.toLowerCase();
+  return w === 'on' ? true : w === 'off' ? false : null;
 }

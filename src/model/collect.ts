@@ -11,7 +11,7 @@ import { nameKey, sameName } from '../syntax/names.js';
 import { parseListen, parseVhostAddress } from './addresses.js';
 import { addMember, proxySectionUrl, proxySet } from './balancer-defs.js';
 import { classify } from './classify.js';
-import { parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
+import { parseKeepAlive, parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
 import { parseHcExprDirective, parseHcTemplateDirective } from './hcheck.js';
 import { newCollector, toSourceSpan, type BalancerDraft } from './context.js';
 import { parseHeaderOp } from './headers.js';
@@ -244,6 +244,17 @@ export function collect(loaded: LoadResult): Collected {
         else scope.keepAliveTimeoutMs = ms;
         return true;
       }
+      case 'keepalive': {
+        const on = parseKeepAlive(a);
+        if (on === null) error(d, 'model/invalid-value', 'KeepAlive must be On or Off', 'KeepAlive On');
+        else scope.keepAlive = on;
+        return true;
+      }
+      case 'maxkeepaliverequests':
+        // http_core.c set_keep_alive_max: TAKE1, then atoi() — apache2 takes any word (`abc` is 0, unlimited).
+        if (a.length !== 1) error(d, 'model/invalid-value', 'MaxKeepAliveRequests takes one argument, Maximum number of Keep-Alive requests per connection, or 0 for infinite', 'MaxKeepAliveRequests 100');
+        else scope.maxKeepAliveRequests = cAtoi(a[0]!);
+        return true;
       case 'rewriteengine':
         scope.rewriteEngine = isOn(a[0]);
         return true;

@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { LoadResult } from '../config/types.js';
 import { addressKey, answersOn, isIpLiteral } from './addresses.js';
-import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT } from './client-timeouts.js';
+import { DEFAULT_KEEP_ALIVE, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_MAX_KEEP_ALIVE_REQUESTS, DEFAULT_REQUEST_READ_TIMEOUT } from './client-timeouts.js';
 import { collect, type Collected } from './collect.js';
 import { DEBIAN_LOG_FORMATS } from './debian.js';
 import type { RouteDraft, ServerScope } from './scope.js';
@@ -278,8 +278,12 @@ function buildServer(c: Collected, scope: ServerScope, main: ServerScope | null,
           body: readStage('body'),
         }
       : null,
-    // core: ap_fixup_virtual_hosts gives a vhost without KeepAliveTimeout the main server's.
-    keepAliveTimeoutMs: scope.keepAliveTimeoutMs ?? m?.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    // core: ap_fixup_virtual_hosts gives a vhost without KeepAliveTimeout the main server's — and one with
+    // `KeepAliveTimeout 0` too: it tests `keep_alive_timeout == 0` (checked on 2.4.71: such a vhost keeps alive).
+    keepAliveTimeoutMs: (m && scope.keepAliveTimeoutMs === 0 ? null : scope.keepAliveTimeoutMs) ?? m?.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    // Likewise KeepAlive and MaxKeepAliveRequests; for the latter a vhost's -1 is httpd's "unset" and inherits too.
+    keepAlive: scope.keepAlive ?? m?.keepAlive ?? DEFAULT_KEEP_ALIVE,
+    maxKeepAliveRequests: (m && scope.maxKeepAliveRequests === -1 ? null : scope.maxKeepAliveRequests) ?? m?.maxKeepAliveRequests ?? DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
     // mod_proxy_hcheck has no merge function: a vhost has only its own definitions.
     healthChecks: { expressions: [...scope.hcExpressions], templates: [...scope.hcTemplates] },
     span: scope.section ? { file: scope.section.span.file, line: scope.section.span.line, column: scope.section.span.column, endLine: scope.section.span.endLine, endColumn: scope.section.span.endColumn } : null,

@@ -3,24 +3,34 @@
  * keep the version, and are optional when a model is read). `completeModel` gives such a model every field the
  * current compiler writes, so consumers read typed fields only:
  * - `rewrites` (none) and `limits` (httpd's defaults);
- * - `requestReadTimeout`, `keepAliveTimeoutMs` and `healthChecks`: before they were fields, apx listed
- *   RequestReadTimeout, KeepAliveTimeout, ProxyHCExpr and ProxyHCTemplate in `unsupported` with their arguments.
+ * - `requestReadTimeout`, `keepAliveTimeoutMs`, `keepAlive`, `maxKeepAliveRequests` and `healthChecks`: before
+ *   they were fields, apx listed RequestReadTimeout, KeepAliveTimeout, KeepAlive, MaxKeepAliveRequests, ProxyHCExpr
+ *   and ProxyHCTemplate in `unsupported` with their arguments.
  *   They are taken from there (each entry belongs to the <VirtualHost> whose span holds it, else to the main
  *   server) and removed from `unsupported`, as a model compiled today has them.
  */
-import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT, parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
+import {
+  DEFAULT_KEEP_ALIVE,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
+  DEFAULT_REQUEST_READ_TIMEOUT,
+  parseKeepAlive,
+  parseKeepAliveTimeout,
+  parseRequestReadTimeout,
+} from './client-timeouts.js';
+import { cAtoi } from '../directives/cnum.js';
 import type { HealthChecks, ProxyModel, RequestReadTimeout, Server, SourceSpan, Unsupported } from './types.js';
 import { nameKey } from '../syntax/names.js';
 
-const LEGACY = new Set(['requestreadtimeout', 'keepalivetimeout', 'proxyhcexpr', 'proxyhctemplate'].map(nameKey));
+const LEGACY = new Set(['requestreadtimeout', 'keepalivetimeout', 'keepalive', 'maxkeepaliverequests', 'proxyhcexpr', 'proxyhctemplate'].map(nameKey));
 
-type Complete<S extends Server> = S & Required<Pick<Server, 'requestReadTimeout' | 'keepAliveTimeoutMs' | 'healthChecks'>>;
+type Complete<S extends Server> = S & Required<Pick<Server, 'requestReadTimeout' | 'keepAliveTimeoutMs' | 'keepAlive' | 'maxKeepAliveRequests' | 'healthChecks'>>;
 
 /** A model as the current compiler writes it: returned as is when nothing is missing (no copy). */
 export function completeModel(model: ProxyModel): ProxyModel & { mainServer: Complete<Server>; virtualHosts: Complete<ProxyModel['virtualHosts'][number]>[] } {
   type Result = ReturnType<typeof completeModel>;
   const servers: Server[] = [model.mainServer, ...model.virtualHosts];
-  const missing = servers.some((s) => s.requestReadTimeout === undefined || s.keepAliveTimeoutMs === undefined || s.healthChecks === undefined || s.rewrites === undefined || s.limits === undefined);
+  const missing = servers.some((s) => s.requestReadTimeout === undefined || s.keepAliveTimeoutMs === undefined || s.keepAlive === undefined || s.maxKeepAliveRequests === undefined || s.healthChecks === undefined || s.rewrites === undefined || s.limits === undefined);
   if (!missing) return model as Result;
 
   const legacy = (model.unsupported ?? []).filter((u) => LEGACY.has(nameKey(u.directive)));
@@ -43,7 +53,10 @@ export function completeModel(model: ProxyModel): ProxyModel & { mainServer: Com
       rewrites: s.rewrites ?? [],
       limits: s.limits ?? { requestLine: 8190, fieldSize: 8190, fields: 100 },
       requestReadTimeout: s.requestReadTimeout !== undefined ? s.requestReadTimeout : reqtimeoutLoaded ? { handshake: stage('handshake'), header: stage('header'), body: stage('body') } : null,
-      keepAliveTimeoutMs: s.keepAliveTimeoutMs ?? mine.keepAliveMs ?? mainOwn.keepAliveMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      // A vhost's 0, as its -1 for MaxKeepAliveRequests below, is httpd's "unset" (ap_fixup_virtual_hosts).
+      keepAliveTimeoutMs: s.keepAliveTimeoutMs ?? (i >= 0 && mine.keepAliveMs === 0 ? undefined : mine.keepAliveMs) ?? mainOwn.keepAliveMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      keepAlive: s.keepAlive ?? mine.keepAlive ?? mainOwn.keepAlive ?? DEFAULT_KEEP_ALIVE,
+      maxKeepAliveRequests: s.maxKeepAliveRequests ?? (i >= 0 && mine.maxKeepAliveRequests === -1 ? undefined : mine.maxKeepAliveRequests) ?? mainOwn.maxKeepAliveRequests ?? DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
       healthChecks: s.healthChecks ?? mine.healthChecks,
     };
   };
@@ -58,12 +71,14 @@ export function completeModel(model: ProxyModel): ProxyModel & { mainServer: Com
 interface OwnSettings {
   readTimeout: Partial<RequestReadTimeout>;
   keepAliveMs: number | undefined;
+  keepAlive: boolean | undefined;
+  maxKeepAliveRequests: number | undefined;
   healthChecks: HealthChecks;
 }
 
 /** What one server's legacy entries set, in config order; entries apache2 would refuse are skipped. */
 function ownSettings(entries: readonly Unsupported[]): OwnSettings {
-  const out: OwnSettings = { readTimeout: {}, keepAliveMs: undefined, healthChecks: { expressions: [], templates: [] } };
+  const out: OwnSettings = { readTimeout: {}, keepAliveMs: undefined, keepAlive: undefined, maxKeepAliveRequests: undefined, healthChecks: { expressions: [], templates: [] } };
   for (const u of entries) {
     const [name, ...rest] = u.args;
     switch (nameKey(u.directive)) {
@@ -74,6 +89,12 @@ function ownSettings(entries: readonly Unsupported[]): OwnSettings {
       }
       case 'keepalivetimeout':
         if (u.args.length === 1) out.keepAliveMs = parseKeepAliveTimeout(u.args[0]!) ?? out.keepAliveMs;
+        break;
+      case 'keepalive':
+        out.keepAlive = parseKeepAlive(u.args) ?? out.keepAlive;
+        break;
+      case 'maxkeepaliverequests':
+        if (u.args.length === 1) out.maxKeepAliveRequests = cAtoi(u.args[0]!);
         break;
       case 'proxyhcexpr':
         if (name) {

@@ -101,6 +101,10 @@ export interface ServerScope {
   readTimeout: { handshake?: ReadTimeoutStage | null; header?: ReadTimeoutStage | null; body?: ReadTimeoutStage | null };
   /** `KeepAliveTimeout` in milliseconds when set here. */
   keepAliveTimeoutMs: number | null;
+  /** `KeepAlive` when set here. */
+  keepAlive: boolean | null;
+  /** `MaxKeepAliveRequests` (atoi) when set here. */
+  maxKeepAliveRequests: number | null;
   /** ProxyHCExpr / ProxyHCTemplate written in this server, in config order. */
   hcExpressions: HealthCheckExpression[];
   hcTemplates: HealthCheckTemplate[];
@@ -140,6 +144,8 @@ export function newScope(section: ResolvedSection | null, addresses: readonly Vi
     limits: { requestLine: null, fieldSize: null, fields: null },
     readTimeout: {},
     keepAliveTimeoutMs: null,
+    keepAlive: null,
+    maxKeepAliveRequests: null,
     hcExpressions: [],
     hcTemplates: [],
   };

@@ -107,6 +107,18 @@ export interface Server {
   /** Core's `KeepAliveTimeout` in milliseconds (default 5000); a vhost without one takes the main server's. Additive, as above. */
   keepAliveTimeoutMs?: number;
   /**
+   * Core's `KeepAlive` (default On): false answers every request with `Connection: close`. A vhost without one takes
+   * the main server's (ap_fixup_virtual_hosts). Additive, as above.
+   */
+  keepAlive?: boolean;
+  /**
+   * Core's `MaxKeepAliveRequests` as httpd reads it (atoi; default 100): how many requests after the first one
+   * connection may carry — httpd keeps it open while `keepalives < max`, so it answers max + 1 requests and closes
+   * after the last. 0 is unlimited; a negative value keeps no connection alive. A vhost without one (or with -1,
+   * httpd's "unset") takes the main server's. Additive, as above.
+   */
+  maxKeepAliveRequests?: number;
+  /**
    * mod_proxy_hcheck's `ProxyHCExpr` / `ProxyHCTemplate` definitions written in this server, in config order. Not
    * inherited: the module keeps them per server with no merge, so a vhost sees only its own. Additive, as above.
    */

@@ -15,7 +15,7 @@ import { createSecureContext, type SecureContext, type Server as TlsServer } fro
 import type { ProxyModel, Server } from '../model/types.js';
 import { acceptInto, listenHandleOf } from './accept.js';
 import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
-import { clientErrorStatus, clientTimeouts, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
+import { clientErrorStatus, clientTimeouts, limitRequestsPerConnection, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
 import { sameTlsOptions, serverTlsOptions, type NodeTlsOptions } from './tls-options.js';
@@ -198,7 +198,6 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   const addresses: BoundAddress[] = [];
   const shutdown = async (): Promise<void> => {
     for (const g of generations) g.quiesce();
-
     // Not listening: close() only ends their idle connections and deadline checks (its callback says "not running").
     for (const s of sniServers) s.close(() => {});
     // A server's close() resolves once the connections *it* accepted have ended; those an acceptor took are
@@ -339,6 +338,8 @@ function createServer(
   // answer from httpd, which only sees the end of input when it reads for the next request. Node's default drops
   // the pending requests at the client's FIN; with httpAllowHalfOpen it answers them, then ends the connection.
   (server as HttpServer & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  // KeepAlive / MaxKeepAliveRequests: close each connection after its last request, as httpd does.
+  limitRequestsPerConnection(server, timeouts.maxRequestsPerSocket);
   return server;
 }
 

@@ -3,7 +3,9 @@
  * Listen (a lone vhost file compiled without ports.conf) listens on its vhosts' ports.
  */
 import { completeModel } from '../model/legacy.js';
-import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_READ_TIMEOUT } from '../model/client-timeouts.js';
+import { DEFAULT_KEEP_ALIVE, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_MAX_KEEP_ALIVE_REQUESTS, DEFAULT_REQUEST_READ_TIMEOUT } from '../model/client-timeouts.js';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ProxyModel, ReadTimeoutStage, Server } from '../model/types.js';
 import type { ListenOverride } from './index.js';
 import { StartupError } from './startup-error.js';
@@ -97,7 +99,7 @@ export function pinListenPorts(model: ProxyModel, overrides: readonly ListenOver
   return out;
 }
 
-// ───────────────────────────── slow clients: RequestReadTimeout, KeepAliveTimeout ─────────────────────────────
+// ──────────── slow clients: RequestReadTimeout, KeepAliveTimeout; KeepAlive, MaxKeepAliveRequests ────────────
 
 /** One stage of mod_reqtimeout's `RequestReadTimeout`: `header=20-40,MinRate=500` → {20, 40, 500}. Seconds, bytes/s. */
 export type ReadTimeout = ReadTimeoutStage;
@@ -108,21 +110,29 @@ export interface ClientTimeouts {
   readonly body: ReadTimeout | null;
   /** `KeepAliveTimeout`, in milliseconds. */
   readonly keepAliveMs: number;
+  /** `KeepAlive`: false closes every connection after its first response. */
+  readonly keepAlive: boolean;
+  /** `MaxKeepAliveRequests` as httpd reads it: 0 unlimited, negative keeps no connection alive. */
+  readonly maxKeepAliveRequests: number;
 }
 
 /**
  * httpd 2.4's defaults when mod_reqtimeout is loaded (Debian enables it): `header=20-40,MinRate=500
- * body=20,MinRate=500` (mod_reqtimeout.c MRT_DEFAULT_*), and core's `KeepAliveTimeout 5`.
+ * body=20,MinRate=500` (mod_reqtimeout.c MRT_DEFAULT_*), and core's `KeepAliveTimeout 5`, `KeepAlive On`,
+ * `MaxKeepAliveRequests 100`.
  */
 export const APACHE_CLIENT_TIMEOUTS: ClientTimeouts = {
   header: DEFAULT_REQUEST_READ_TIMEOUT.header,
   body: DEFAULT_REQUEST_READ_TIMEOUT.body,
   keepAliveMs: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  keepAlive: DEFAULT_KEEP_ALIVE,
+  maxKeepAliveRequests: DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
 };
 
 /**
  * The client timeouts a model asks for, from the servers' typed fields (`requestReadTimeout`,
- * `keepAliveTimeoutMs`). httpd takes them from the server a connection arrived on; apx builds one set per
+ * `keepAliveTimeoutMs`, `keepAlive`, `maxKeepAliveRequests`). httpd takes them from the server a connection arrived on
+ * (the keep-alive limits even from the name-based vhost each request selects); apx builds one set per
  * process, so each value is the one the *last* server in config order sets for itself — a <VirtualHost> whose
  * value differs from the main server's (it wrote its own), else the main server's — stage by stage, as the
  * runtime did when it read the last directive in config order (docs/deviations.md). A server without
@@ -145,6 +155,8 @@ export function clientTimeouts(model: ProxyModel): ClientTimeouts {
     header: last(stage('header'), APACHE_CLIENT_TIMEOUTS.header),
     body: last(stage('body'), APACHE_CLIENT_TIMEOUTS.body),
     keepAliveMs: last((s) => s.keepAliveTimeoutMs, APACHE_CLIENT_TIMEOUTS.keepAliveMs),
+    keepAlive: last((s) => s.keepAlive, APACHE_CLIENT_TIMEOUTS.keepAlive),
+    maxKeepAliveRequests: last((s) => s.maxKeepAliveRequests, APACHE_CLIENT_TIMEOUTS.maxKeepAliveRequests),
   };
 }
 
@@ -154,9 +166,17 @@ export function clientTimeouts(model: ProxyModel): ClientTimeouts {
  * a real client sends its head in one packet). A body with `MinRate` has no fixed deadline in httpd (a large
  * upload at a good rate may take minutes), so no `requestTimeout` then; a body without `MinRate` is a fixed
  * deadline after the head. Node checks its deadlines every `connectionsCheckingInterval` (30 s by default, far
- * coarser than the timeouts): a tenth of the header timeout, between 50 ms and 1 s.
+ * coarser than the timeouts): a tenth of the header timeout, between 50 ms and 1 s. `maxRequestsPerSocket`: see
+ * requestsPerConnection — Node's http.Server takes it as a property, not as a constructor option (Node 20 ignores
+ * it there): limitRequestsPerConnection applies it.
  */
-export function serverTimeoutOptions(t: ClientTimeouts): { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number } {
+export function serverTimeoutOptions(t: ClientTimeouts): {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  connectionsCheckingInterval: number;
+  maxRequestsPerSocket: number;
+} {
   // header=0: Node's own ceiling (60 s) stays; 0 there would make headersTimeout > requestTimeout invalid.
   const headersTimeout = t.header ? t.header.initial * 1000 : 60_000;
   const requestTimeout = t.body && t.body.minRate === null ? headersTimeout + (t.body.max ?? t.body.initial) * 1000 : 0;
@@ -165,7 +185,45 @@ export function serverTimeoutOptions(t: ClientTimeouts): { headersTimeout: numbe
     requestTimeout,
     keepAliveTimeout: t.keepAliveMs,
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))),
+    maxRequestsPerSocket: requestsPerConnection(t),
   };
+}
+
+/**
+ * How many requests one client connection carries, as Node's `server.maxRequestsPerSocket` counts them (0:
+ * unlimited; the response to the last one says `Connection: close` and the connection ends after it).
+ * httpd (http_protocol.c ap_set_keepalive) keeps a connection open after a response while `KeepAlive` is on,
+ * `KeepAliveTimeout` is above 0, and `MaxKeepAliveRequests` is 0 or above the number of responses it already kept
+ * the connection open for. So `MaxKeepAliveRequests N` answers N + 1 requests (the N+1th with `Connection: close`),
+ * `KeepAlive Off`, `KeepAliveTimeout 0` or a negative N answer one. (Node's `keepAliveTimeout: 0` would mean "no
+ * idle timeout"; with one request per connection it never applies.)
+ */
+export function requestsPerConnection(t: Pick<ClientTimeouts, 'keepAlive' | 'keepAliveMs' | 'maxKeepAliveRequests'>): number {
+  if (!t.keepAlive || t.keepAliveMs <= 0 || t.maxKeepAliveRequests < 0) return 1;
+  return t.maxKeepAliveRequests === 0 ? 0 : t.maxKeepAliveRequests + 1;
+}
+
+/**
+ * Make `server` close each client connection after `max` requests (0: never), as httpd does: the last response says
+ * `Connection: close` and the connection ends once it is sent; requests the client pipelined behind it are left
+ * unanswered (httpd stops reading, and a client retries them on a new connection).
+ * Node's `maxRequestsPerSocket` alone does half of it: it writes `Connection: close` on the max-th response but
+ * keeps the connection open (documented: "will not actually close the connection") and answers every later request
+ * on it with 503. So it is set — it keeps the requests past the limit from reaching the proxy at all ('dropRequest',
+ * before 'request') — and the max-th response is also marked not to keep the connection alive, which makes Node end
+ * the connection once it is written and never send the 503s queued behind it (resOnFinish: a `_last` response
+ * closes the socket instead of starting the next queued one). Call once per server, before it gets connections.
+ */
+export function limitRequestsPerConnection(server: HttpServer, max: number): void {
+  server.maxRequestsPerSocket = max;
+  if (max <= 0) return;
+  const served = new WeakMap<Duplex, number>();
+  // Before apx's own 'request' listener: the flag must be set before the handler writes the response head.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const n = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, n);
+    if (n >= max) res.shouldKeepAlive = false;
+  });
 }
 
 /**

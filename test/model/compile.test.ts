@@ -296,7 +296,7 @@ describe('compile: what is not modelled', () => {
     ['Alias /static /srv/static', /apx does not serve files/],
     ['ProxyErrorOverride On', /passes backend error pages through/],
     ['FrobnicateAll On', /not a directive Apache 2.4 knows/],
-    ['KeepAlive On', /client connection tuning/],
+    ['EnableSendfile On', /client connection tuning/],
   ])('gives %s its reason', (line, reason) => {
     expect(modelOf(`${line}\n`).unsupported.map((u) => u.reason)).toEqual([expect.stringMatching(reason)]);
   });

@@ -29,7 +29,7 @@ describe('RequestReadTimeout / KeepAliveTimeout', () => {
     [
       'both set, the last RequestReadTimeout wins per stage',
       'RequestReadTimeout header=1 body=9\nRequestReadTimeout body=2\nKeepAliveTimeout 300ms\n<VirtualHost *:80>\nProxyPass / http://127.0.0.1:9/\n</VirtualHost>\n',
-      { header: { initial: 1, max: null, minRate: null }, body: { initial: 2, max: null, minRate: null }, keepAliveMs: 300 },
+      { header: { initial: 1, max: null, minRate: null }, body: { initial: 2, max: null, minRate: null }, keepAliveMs: 300, keepAlive: true, maxKeepAliveRequests: 100 },
     ],
   ];
   it.each(configs)('from the config: %s', (_name, text, expected) => {
@@ -37,11 +37,11 @@ describe('RequestReadTimeout / KeepAliveTimeout', () => {
   });
 
   it.each([
-    ['defaults: header deadline 20 s, body has MinRate so no overall deadline', APACHE_CLIENT_TIMEOUTS, { headersTimeout: 20_000, requestTimeout: 0, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 }],
+    ['defaults: header deadline 20 s, body has MinRate so no overall deadline', APACHE_CLIENT_TIMEOUTS, { headersTimeout: 20_000, requestTimeout: 0, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000, maxRequestsPerSocket: 101 }],
     [
       'fixed body deadline after the head',
-      { header: { initial: 1, max: null, minRate: null }, body: { initial: 2, max: null, minRate: null }, keepAliveMs: 300 },
-      { headersTimeout: 1000, requestTimeout: 3000, keepAliveTimeout: 300, connectionsCheckingInterval: 100 },
+      { header: { initial: 1, max: null, minRate: null }, body: { initial: 2, max: null, minRate: null }, keepAliveMs: 300, keepAlive: true, maxKeepAliveRequests: 100 },
+      { headersTimeout: 1000, requestTimeout: 3000, keepAliveTimeout: 300, connectionsCheckingInterval: 100, maxRequestsPerSocket: 101 },
     ],
   ] as const)('Node options: %s', (_name, t, expected) => {
     expect(serverTimeoutOptions(t)).toEqual(expected);
