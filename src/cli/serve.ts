@@ -8,6 +8,7 @@
  * hint). SIGHUP re-reads the file (a graceful reload, --workers included).
  */
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { createWriteStream } from 'node:fs';
 import type { Argv } from 'yargs';
@@ -318,7 +319,14 @@ function accessLogStream(target: string | undefined, io: Streams): NodeJS.Writab
  * mod_slotmem_shm: byrequests alternates per worker, not globally (docs/deviations.md, "workers").
  */
 type ToWorker =
-  | { readonly type: 'apx-serve'; readonly model: ProxyModel; readonly listen: readonly ListenOverride[]; readonly accessLog: string | null }
+  | {
+      readonly type: 'apx-serve';
+      readonly model: ProxyModel;
+      readonly listen: readonly ListenOverride[];
+      readonly accessLog: string | null;
+      /** base64 of the TLS session ticket keys every worker shares (ServeOptions.ticketKeys). */
+      readonly ticketKeys: string;
+    }
   | { readonly type: 'apx-reload'; readonly id: number; readonly model: ProxyModel }
   | { readonly type: 'apx-stop' }
   | { readonly type: 'apx-accept'; readonly index: number };
@@ -393,7 +401,12 @@ async function runAsWorker(io: Streams): Promise<number> {
   if (job !== null) {
     try {
       const accessLog = accessLogStream(job.accessLog ?? undefined, io);
-      proxy = await startProxy(job.model, { listen: job.listen, ...(accessLog !== undefined ? { accessLog } : {}), errorLog: io.stderr });
+      proxy = await startProxy(job.model, {
+        listen: job.listen,
+        ...(accessLog !== undefined ? { accessLog } : {}),
+        errorLog: io.stderr,
+        ticketKeys: Buffer.from(job.ticketKeys, 'base64'),
+      });
       send({ type: 'apx-listening', addresses: proxy.addresses });
       stopDuplicates = askForDuplicates(proxy);
       for (const m of early.splice(0)) reload(m, proxy);
@@ -477,7 +490,9 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
   const servesTls = model.listeners.some((l) => l.protocol === 'https') || [model.mainServer, ...model.virtualHosts].some((s) => s.tls?.engine === true);
   cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS'], servesTls) });
   // What a worker asking for its job gets: replaced on reload (SIGHUP), its ports pinned once known.
-  let job: Extract<ToWorker, { type: 'apx-serve' }> = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget };
+  // Made once here, as mod_ssl makes its ticket keys in the parent: a client resumes its TLS session on any worker.
+  const ticketKeys = randomBytes(48).toString('base64');
+  let job: Extract<ToWorker, { type: 'apx-serve' }> = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget, ticketKeys };
   const live = new Set<ClusterWorker>();
   const restarts = new RestartLimiter();
   let stopping = false;

@@ -6,6 +6,7 @@
  * vhost, matches a route and forwards. See docs/runtime.md for the architecture and every deliberate difference
  * from Apache httpd.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -40,6 +41,13 @@ export interface ServeOptions {
   readonly accessLog?: NodeJS.WritableStream | null;
   /** Where error log lines go instead of the model's ErrorLog (default: stderr). */
   readonly errorLog?: NodeJS.WritableStream;
+  /**
+   * The 48 bytes that encrypt TLS session tickets (Node's `ticketKeys`), for every TLS socket and across reloads.
+   * Processes serving the same sockets must share them, or a client resuming on another process gets a full
+   * handshake: mod_ssl makes its keys once in the parent, before forking, so every child takes every ticket.
+   * Default: random, made by this call. Additive.
+   */
+  readonly ticketKeys?: Buffer;
 }
 
 export interface BoundAddress {
@@ -174,6 +182,8 @@ const HANDSHAKE_TIMEOUT_MS = 120_000;
 export async function startProxy(model: ProxyModel, options: ServeOptions = {}): Promise<ReloadableProxy> {
   const plan = planSockets(model, options.listen);
   const tlsNow = socketTls(model, plan);
+  const ticketKeys = options.ticketKeys ?? randomBytes(TICKET_KEYS_BYTES);
+  if (ticketKeys.length !== TICKET_KEYS_BYTES) throw new StartupError(`TLS session ticket keys must be ${TICKET_KEYS_BYTES} bytes, not ${ticketKeys.length}`, null);
   const schemes = plan.map((sock, i): 'http' | 'https' => (tlsNow[i] || sock.protocol === 'https' ? 'https' : 'http'));
   // SetHandler server-status: one board counts every request and connection (mod_status's scoreboard), across reloads.
   let status: ServerStatus | null = wantsStatus(model) ? new ServerStatus() : null;
@@ -228,7 +238,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
         g.handler.handle(req, res, g.contexts[i]!);
       };
       const timeouts = serverTimeoutOptions(clientTimeouts(model));
-      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, timeouts, onRequest);
+      const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, ticketKeys, timeouts, onRequest);
       wireServer(server, i, genOf, () => current);
       servers.push(server);
       // One TLS server per SNI group, made when a connection first needs it; a reload brings new groups.
@@ -241,7 +251,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
             if (!group) return server as unknown as TlsServer;
             let h = bySettings.get(group);
             if (!h) {
-              h = createServer({ ...group.tls, groups: [] }, timeouts, onRequest);
+              h = createServer({ ...group.tls, groups: [] }, ticketKeys, timeouts, onRequest);
               wireServer(h, i, genOf, () => current);
               // http.Server starts its deadline checks (headersTimeout/requestTimeout: RequestReadTimeout's 408) on
               // 'listening'; this one never listens, its connections come from `server`. close() stops them.
@@ -325,15 +335,19 @@ function wantsStatus(model: ProxyModel): boolean {
   return [model.mainServer, ...model.virtualHosts].some((s) => s.handlers.some((h) => h.handler === 'server-status'));
 }
 
+/** Node's session ticket keys: 16 bytes of name, 16 of HMAC secret, 16 of AES key. */
+const TICKET_KEYS_BYTES = 48;
+
 function createServer(
   tls: ReturnType<typeof tlsOptions>,
+  ticketKeys: Buffer,
   timeouts: ReturnType<typeof serverTimeoutOptions>,
   onRequest: (req: IncomingMessage, res: ServerResponse) => void,
 ): HttpServer {
   // httpd's defaults: LimitRequestFieldSize 8190 × LimitRequestFields 100; HTTP/1.0 requests without Host are valid
   // (the first vhost answers them). RequestReadTimeout / KeepAliveTimeout: listeners.ts serverTimeoutOptions.
   const opts = { maxHeaderSize: 8190 * 100, requireHostHeader: false, ...timeouts };
-  const server = tls ? (createHttpsServer({ ...opts, ...withoutGroups(tls) }, onRequest) as unknown as HttpServer) : createHttpServer(opts, onRequest);
+  const server = tls ? (createHttpsServer({ ...opts, ...withoutGroups(tls), ticketKeys }, onRequest) as unknown as HttpServer) : createHttpServer(opts, onRequest);
   // A client that shuts its write side right after the request (`nc -N`, shutdown(SHUT_WR)) still gets its
   // answer from httpd, which only sees the end of input when it reads for the next request. Node's default drops
   // the pending requests at the client's FIN; with httpAllowHalfOpen it answers them, then ends the connection.

@@ -120,3 +120,50 @@ describe('startProxy: TLS handshake settings', () => {
     }
   });
 });
+
+/** A TLS 1.2 handshake, offering `session` when given; resolves with whether it was resumed and the new session. */
+function resume(port: number, session: Buffer | null, servername = 'a.test'): Promise<{ reused: boolean; session: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false, maxVersion: 'TLSv1.2', ...(session ? { session } : {}) }, () => {
+      const out = { reused: s.isSessionReused(), session: s.getSession()! };
+      s.destroy();
+      resolve(out);
+    });
+    s.on('error', reject);
+  });
+}
+
+// `apx serve --workers N` gives every worker the keys the primary made (src/cli/serve.ts), as mod_ssl's children
+// share the keys their parent made: two proxies on their own sockets stand for two workers here.
+describe('startProxy: TLS session tickets', () => {
+  const withKeys = (ticketKeys?: Buffer) =>
+    startProxy(modelOf('Listen 443\n' + vhost('a', '') + vhost('b', 'SSLProtocol -all +TLSv1.2')), {
+      listen: [{ port: 443, host: '127.0.0.1', listenPort: 0 }],
+      accessLog: null,
+      errorLog: new PassThrough().resume(),
+      ...(ticketKeys ? { ticketKeys } : {}),
+    });
+
+  it('a session from one proxy resumes on another with the same ticketKeys (SNI-routed vhosts too), not with other keys; a reload keeps them', async () => {
+    const keys = Buffer.alloc(48, 7);
+    const [one, two, other] = await Promise.all([withKeys(keys), withKeys(keys), withKeys()]);
+    try {
+      const port = (p: typeof one): number => p.addresses[0]!.port;
+      for (const name of ['a.test', 'b.test']) {
+        const first = await resume(port(one), null, name);
+        expect(first.reused).toBe(false);
+        expect((await resume(port(two), first.session, name)).reused).toBe(true);
+        expect((await resume(port(other), first.session, name)).reused).toBe(false);
+      }
+      const before = await resume(port(one), null);
+      await one.reload(modelOf('Listen 443\n' + vhost('a', 'SSLHonorCipherOrder on') + vhost('b', 'SSLProtocol -all +TLSv1.2')));
+      expect((await resume(port(one), before.session)).reused).toBe(true);
+    } finally {
+      await Promise.all([one.close(), two.close(), other.close()]);
+    }
+  });
+
+  it('refuses keys of the wrong size', async () => {
+    await expect(withKeys(Buffer.alloc(32))).rejects.toThrow(/48 bytes, not 32/);
+  });
+});
