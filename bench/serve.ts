@@ -38,6 +38,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disposeAllApache } from '../test/support/apache.js';
 import { portAccepts } from '../test/support/ports.js';
+import { sampleConnections } from './lib/conns.js';
 import { cpuUs, maxProcessMb, processTree, rssMb, samplePeak } from './lib/procs.js';
 import {
   ALL_SCENARIOS,
@@ -239,6 +240,8 @@ interface Measurement {
   cpuUsPer: number;
   /** The ws load generator's own CPU µs per message. */
   generatorUsPer: number;
+  /** Client connections the server held (established and accepted), median of samples taken while measured. */
+  held: number;
   firstProblem: string;
 }
 
@@ -257,6 +260,9 @@ async function measureOnce(scenario: Scenario, s: Server, c: number, o: Options,
     return { total: rssMb(tree), process: maxProcessMb(tree) };
   };
   const cpuNow = (): number => (s.pid ? cpuUs(processTree(s.pid)) : NaN);
+  const port = Number(new URL(s.url).port);
+  let conns: ReturnType<typeof sampleConnections> | null = null;
+  const heldNow = (): number => conns?.stop().held ?? NaN;
   if (scenario === 'ws') {
     let cpuBefore = NaN;
     let cpuAfter = NaN;
@@ -268,9 +274,13 @@ async function measureOnce(scenario: Scenario, s: Server, c: number, o: Options,
       warmupS: t.warmupS,
       durationS: t.durationS,
       connectTimeoutMs: 10_000,
-      onMeasureStart: () => (cpuBefore = cpuNow()),
+      onMeasureStart: () => {
+        cpuBefore = cpuNow();
+        conns = sampleConnections(port);
+      },
       onMeasureEnd: () => (cpuAfter = cpuNow()),
     });
+    const held = heldNow();
     const peak = memory();
     return {
       rate: r.messagesPerS,
@@ -282,13 +292,16 @@ async function measureOnce(scenario: Scenario, s: Server, c: number, o: Options,
       peakProcessMb: peak.process,
       cpuUsPer: r.messages ? (cpuAfter - cpuBefore) / r.messages : NaN,
       generatorUsPer: r.generatorCpuUsPerMessage,
+      held,
       firstProblem: r.firstProblem,
     };
   }
   if (t.warmupS > 0) await wrk(s.url, c, o.threads, t.warmupS);
   const cpuBefore = cpuNow();
+  conns = sampleConnections(port);
   const r = await wrk(s.url, c, o.threads, t.durationS);
   const cpuUsPer = r.requests ? (cpuNow() - cpuBefore) / r.requests : NaN;
+  const held = heldNow();
   const peak = memory();
   const [connect, read, write, timeout] = r.errorKinds;
   return {
@@ -301,6 +314,7 @@ async function measureOnce(scenario: Scenario, s: Server, c: number, o: Options,
     peakProcessMb: peak.process,
     cpuUsPer,
     generatorUsPer: NaN,
+    held,
     firstProblem: '',
   };
 }
@@ -325,6 +339,7 @@ function summarize(ms: readonly Measurement[]): Measurement {
     peakProcessMb: Math.max(...ms.map((m) => m.peakProcessMb)),
     cpuUsPer: median(ms.map((m) => m.cpuUsPer)),
     generatorUsPer: median(ms.map((m) => m.generatorUsPer)),
+    held: median(ms.map((m) => m.held)),
     firstProblem: ms.map((m) => m.firstProblem).find(Boolean) ?? '',
   };
 }
@@ -337,8 +352,8 @@ function pad(s: string, n: number, right = false): string {
 
 function table(scenario: Scenario, connections: number, rows: { label: string; m: Measurement | string }[], apache: Measurement | undefined): string {
   const unit = scenario === 'ws' ? 'msg' : 'req';
-  const head = ['server', `${unit}/s`, '× Apache', 'p50 ms', 'p99 ms', 'p99 ÷ Apache', 'errors', 'peak MB', 'max/proc', `CPU µs/${unit}`];
-  const widths = [26, 10, 9, 8, 9, 13, 8, 8, 8, 10];
+  const head = ['server', `${unit}/s`, '× Apache', 'p50 ms', 'p99 ms', 'p99 ÷ Apache', 'held', 'errors', 'peak MB', 'max/proc', `CPU µs/${unit}`];
+  const widths = [26, 10, 9, 8, 9, 13, 6, 8, 8, 8, 10];
   const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i]!, i > 0)).join('  ');
   const out = [`${connections} connections:`, line(head), line(widths.map((w) => '-'.repeat(w)))];
   for (const r of rows) {
@@ -355,6 +370,7 @@ function table(scenario: Scenario, connections: number, rows: { label: string; m
         m.p50Ms.toFixed(2),
         m.p99Ms.toFixed(2),
         apache ? (m.p99Ms / apache.p99Ms).toFixed(2) : '-',
+        Number.isNaN(m.held) ? '-' : m.held.toFixed(0),
         String(errorTotal(m)),
         m.peakMb.toFixed(0),
         m.peakProcessMb.toFixed(0),
@@ -517,7 +533,9 @@ async function main(): Promise<number> {
       '\nrate and latency: median over rounds; errors: all rounds (http/https: non-2xx/3xx plus wrk socket errors; ws:\n' +
         'handshakes failed or timed out, connections closed early, wrong echoes); peak MB: highest RSS summed over the\n' +
         'server\'s processes (shared pages counted once per process, which flatters no one); max/proc: the largest single\n' +
-        'process; CPU µs/req (msg): user+system CPU of all the server\'s processes per request or message (median).\n',
+        'process; CPU µs/req (msg): user+system CPU of all the server\'s processes per request or message (median);\n' +
+        'held: client connections the server had accepted (median of samples every 250 ms, bench/lib/conns.ts) — the\n' +
+        'others wait in its accept queue or to reconnect, and wrk counts no latency for that wait.\n',
     );
     return o.check && (missed > 0 || apxFailed) ? 1 : 0;
   } finally {
