@@ -5,8 +5,10 @@
  * mpm_event caps each child at ThreadsPerChild + AsyncRequestWorkerFactor × idle threads and closes keep-alive
  * connections above that — shows a lower p99 for the same work; this sample makes that visible beside the p99.
  *
- * Linux /proc/net/tcp (and tcp6): ESTABLISHED sockets whose local port is the server's, minus the listening
- * socket's accept queue (for a LISTEN row the kernel reports the queue length in rx_queue).
+ * Linux /proc/net/tcp (and tcp6): ESTABLISHED sockets whose local port is the server's and that have an inode —
+ * a connection still in the accept queue has none until accept() gives it a file. (Not "established minus the
+ * queue": a client that gave up leaves its connection in the queue in CLOSE_WAIT.) The listener's queue length is
+ * its LISTEN row's rx_queue.
  */
 import { readFileSync } from 'node:fs';
 
@@ -20,21 +22,21 @@ export interface ConnectionCount {
 const ESTABLISHED = '01';
 const LISTEN = '0A';
 
-/** One look at the kernel's tables: established connections to `port` and its listener's accept queue. */
-export function countConnections(port: number, tables: readonly string[] = readTables()): { established: number; queued: number } {
+/** One look at the kernel's tables: accepted established connections to `port`, and its listener's accept queue. */
+export function countConnections(port: number, tables: readonly string[] = readTables()): ConnectionCount {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  let established = 0;
+  let held = 0;
   let queued = 0;
   for (const table of tables) {
     for (const line of table.split('\n')) {
-      // "  sl  local_address rem_address   st tx_queue:rx_queue …"
+      // "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …"
       const f = line.trim().split(/\s+/);
-      if (f.length < 5 || !f[1]!.endsWith(hexPort)) continue;
-      if (f[3] === ESTABLISHED) established++;
+      if (f.length < 10 || !f[1]!.endsWith(hexPort)) continue;
+      if (f[3] === ESTABLISHED && f[9] !== '0') held++;
       else if (f[3] === LISTEN) queued += Number.parseInt(f[4]!.split(':')[1] ?? '0', 16) || 0;
     }
   }
-  return { established, queued };
+  return { held, queued };
 }
 
 function readTables(): string[] {
@@ -64,7 +66,7 @@ export function sampleConnections(port: number, everyMs = 250): { stop(): Connec
     const tables = readTables();
     if (tables.length === 0) return;
     const c = countConnections(port, tables);
-    held.push(Math.max(0, c.established - c.queued));
+    held.push(c.held);
     queued.push(c.queued);
   };
   const timer = setInterval(sample, everyMs);
