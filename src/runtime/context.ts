@@ -7,6 +7,7 @@ import type { WriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type HttpProxy from 'http-proxy';
 import type { HeaderOp, ProxyModel, Server, VirtualHost, WorkerParams } from '../model/types.js';
+import { workerParams } from '../model/workers.js';
 import { BalancerRuntime } from './balancer.js';
 import type { BalancerManager } from './manager/index.js';
 import type { ServerStatus } from './status/index.js';
@@ -34,28 +35,13 @@ export interface Shared {
   status?: ServerStatus | null;
 }
 
-/** Default worker parameters for a target the model gave none for (httpd's defaults, mod_proxy.c). */
-export function defaultWorkerParams(server: Server): WorkerParams {
-  const t = server.timeouts.proxyTimeout ?? server.timeouts.timeout;
-  return {
-    retry: 60,
-    timeout: t,
-    connectionTimeout: t,
-    keepalive: false,
-    disableReuse: false,
-    max: null,
-    min: null,
-    smax: null,
-    ttl: null,
-    loadFactor: 1,
-    lbset: 0,
-    ping: 0,
-    route: null,
-    redirect: null,
-    status: { disabled: false, stopped: false, ignoreErrors: false, hotStandby: false, hotSpare: false, inError: false, drain: false },
-    upgrade: null,
-    other: {},
-  };
+/**
+ * The parameters of a worker no ProxyPass line defined (a RewriteRule [P] target, or a route of a model written
+ * before routes carried their worker): the model's defaults for a direct, non-member worker of this server — one
+ * definition of httpd's defaults (src/model/workers.ts), not a copy.
+ */
+export function defaultWorkerParams(server: Server, scheme: string): WorkerParams {
+  return workerParams(new Map(), { serverTimeout: server.timeouts.timeout, proxyTimeout: server.timeouts.proxyTimeout, member: false, regexWithSubstitution: false, scheme });
 }
 
 /** `www.example.com` from `https://www.example.com:443`. */
@@ -124,7 +110,7 @@ export class ServerRuntime {
       const key = t.url.toLowerCase();
       let w = workers.get(key);
       if (!w) {
-        w = new Worker(t.url, t.scheme, route.worker ?? defaultWorkerParams(server), server.tls);
+        w = new Worker(t.url, t.scheme, route.worker ?? defaultWorkerParams(server, t.scheme), server.tls);
         workers.set(key, w);
       }
       return w;
@@ -140,7 +126,7 @@ export class ServerRuntime {
     const key = `rewrite:${scheme}://${origin}`.toLowerCase();
     let w = this.workerPool.get(key);
     if (!w) {
-      w = new Worker(`${scheme}://${origin}`, scheme, defaultWorkerParams(this.server), this.server.tls);
+      w = new Worker(`${scheme}://${origin}`, scheme, defaultWorkerParams(this.server, scheme), this.server.tls);
       this.workerPool.set(key, w);
     }
     return w;

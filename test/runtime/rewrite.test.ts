@@ -143,6 +143,20 @@ describe('WebSocket pattern served', () => {
     expect((await request(`${q.url}/direct/x?y=1`)).text).toBe('ws-backend-plain /x?y=1');
   });
 
+  // A [P] URL no ProxyPass names uses mod_proxy's default reverse worker, a worker of its own: as for a direct
+  // ProxyPass worker (observed on httpd 2.4.71), a refused connection answers 503 and the next request tries again.
+  it('a refused [P] target answers 503 every time and is tried every time (never put in error)', async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const port = (dead.address() as { port: number }).port;
+    await new Promise((r) => dead.close(r));
+    const p = await serve(model({ mainServer: server({ rewrites: [rule('^/(.*)', `http://127.0.0.1:${port}/$1`)] }) }));
+    expect((await request(`${p.url}/a`)).status).toBe(503);
+    expect((await request(`${p.url}/b`)).status).toBe(503);
+    expect(p.errors.text).not.toContain('AH00940');
+    expect(p.errors.text.match(/Connection refused/g)?.length).toBe(2);
+  });
+
   it('answers 403 for a %3F smuggled into the query, and logs AH10508', async () => {
     const p = await serve(model({ mainServer: server({ rewrites: [rule('^/(.*)', `${plain.url}/$1`)] }) }));
     const r = await rawRequest(p.url, 'GET /a%3Fb=1 HTTP/1.1\r\nHost: x\r\n\r\n');
