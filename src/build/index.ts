@@ -24,6 +24,7 @@ import type {
   Route,
   Server,
   Timeouts,
+  SslSessionCache,
   Tls,
   VirtualHost,
   VirtualHostAddress,
@@ -177,7 +178,15 @@ const TLS_LINES: readonly [keyof Tls, string][] = [
   ['proxyProtocol', 'SSLProxyProtocol'],
   ['proxyCipherSuite', 'SSLProxyCipherSuite'],
   ['proxyTls13CipherSuite', 'SSLProxyCipherSuite TLSv1.3'],
+  ['sessionTickets', 'SSLSessionTickets'],
+  ['sessionCache', 'SSLSessionCache'],
+  ['sessionCacheTimeout', 'SSLSessionCacheTimeout'],
 ];
+
+/** `SSLSessionCache`'s one argument, as mod_ssl reads it back (src/model/ssl-session.ts). */
+function sessionCacheArg(c: SslSessionCache): string {
+  return c.kind === 'socache' ? (c.argument !== null ? `${c.provider}:${c.argument}` : c.provider) : c.kind;
+}
 
 function emitTls(out: string[], tls: Tls | null, base: Tls | null, indent: string): void {
   if (tls === null) return;
@@ -186,9 +195,13 @@ function emitTls(out: string[], tls: Tls | null, base: Tls | null, indent: strin
     const v = tls[k] ?? null;
     const inherited = base !== null ? (base[k] ?? null) : k === 'engine' || k === 'proxyEngine' ? false : null;
     // With no TLS on the main server, SSLEngine is always written so the vhost still has a TLS block.
-    if (v === inherited && !(k === 'engine' && base === null)) continue;
+    // Compared by value: SSLSessionCache is an object, and a model read from JSON shares no references.
+    if (same(v, inherited) && !(k === 'engine' && base === null)) continue;
     if (v === null) continue;
     if (typeof v === 'boolean') out.push(indent + line(directive, onOff(v)));
+    else if (typeof v === 'number') out.push(indent + line(directive, String(v)));
+    // SSLSessionCache is main-server only: a vhost always inherits it, so only the main server writes it.
+    else if (typeof v === 'object') out.push(indent + line(directive, sessionCacheArg(v)));
     // SSLProtocol words are RAW_ARGS (written as they came); a cipher list is one argument.
     else out.push(indent + directive + ' ' + (k === 'protocol' || k === 'proxyProtocol' ? v : quoteWord(v)));
   }

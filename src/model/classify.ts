@@ -18,7 +18,7 @@ const IRRELEVANT: Readonly<Record<string, string>> = Object.fromEntries(
       'ServerLimit', 'StartServers', 'MinSpareServers', 'MaxSpareServers', 'MinSpareThreads', 'MaxSpareThreads',
       'ThreadLimit', 'ThreadsPerChild', 'MaxRequestWorkers', 'MaxClients', 'MaxConnectionsPerChild',
       'MaxRequestsPerChild', 'AsyncRequestWorkerFactor', 'ThreadStackSize', 'MaxMemFree', 'Define', 'UnDefine',
-      'NameVirtualHost', 'SSLRandomSeed', 'SSLSessionCache', 'SSLSessionCacheTimeout', 'SSLPassPhraseDialog',
+      'NameVirtualHost', 'SSLRandomSeed', 'SSLPassPhraseDialog',
       'SSLStaplingCache', 'SSLCryptoDevice', 'SSLMutex', 'DavLockDB', 'MIMEMagicFile', 'TypesConfig',
     ],
     'server identity shown to clients, not used for proxying': ['ServerAdmin', 'ServerSignature', 'ServerTokens'],

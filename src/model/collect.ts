@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { LoadResult, ResolvedDirective, ResolvedSection } from '../config/types.js';
 import { walk } from '../config/walk.js';
 import { cAtoi, parseApacheTimeout } from '../directives/cnum.js';
+import { parseSessionCache, parseSessionCacheTimeout, parseSessionTickets } from './ssl-session.js';
 import { nameKey, sameName } from '../syntax/names.js';
 import { parseListen, parseVhostAddress } from './addresses.js';
 import { addMember, proxySectionUrl, proxySet } from './balancer-defs.js';
@@ -207,6 +208,26 @@ export function collect(loaded: LoadResult): Collected {
       case 'sslproxyprotocol':
         scope.tls.proxyProtocol = a.join(' ');
         return true;
+      case 'sslsessiontickets': {
+        const r = parseSessionTickets(a);
+        if (!r.ok) error(d, 'model/invalid-value', r.message, r.hint);
+        else scope.tls.sessionTickets = r.value;
+        return true;
+      }
+      case 'sslsessioncachetimeout': {
+        const r = parseSessionCacheTimeout(a[0] ?? '');
+        if (!r.ok) error(d, 'model/invalid-value', r.message, r.hint);
+        else scope.tls.sessionCacheTimeout = r.value;
+        return true;
+      }
+      case 'sslsessioncache': {
+        // GLOBAL_ONLY: apache2 refuses it in <VirtualHost> (lint's directive-context says so); not taken there.
+        if (!isMain) return false;
+        const r = parseSessionCache(a[0] ?? '');
+        if (!r.ok) error(d, 'model/invalid-value', r.message, r.hint);
+        else scope.tls.sessionCache = r.value;
+        return true;
+      }
       case 'sslproxyengine':
         scope.tls.proxyEngine = isOn(a[0]);
         return true;

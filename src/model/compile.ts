@@ -171,6 +171,9 @@ function mergeTls(own: Partial<Tls>, main: Partial<Tls> | null): Tls | null {
     proxyProtocol: pick('proxyProtocol', null),
     proxyCipherSuite: pick('proxyCipherSuite', null),
     proxyTls13CipherSuite: pick('proxyTls13CipherSuite', null),
+    sessionTickets: pick('sessionTickets', null),
+    sessionCache: pick('sessionCache', null),
+    sessionCacheTimeout: pick('sessionCacheTimeout', null),
   };
 }
 

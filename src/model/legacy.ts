@@ -8,6 +8,9 @@
  *   and ProxyHCTemplate in `unsupported` with their arguments.
  *   They are taken from there (each entry belongs to the <VirtualHost> whose span holds it, else to the main
  *   server) and removed from `unsupported`, as a model compiled today has them.
+ * - the TLS session fields (`sessionTickets`, `sessionCache`, `sessionCacheTimeout`): before them, SSLSessionTickets
+ *   was listed as unsupported and SSLSessionCache / SSLSessionCacheTimeout as irrelevant; taken from there the same
+ *   way, so that an older model of Debian's ssl.conf (`SSLSessionTickets off`) still issues no ticket.
  */
 import {
   DEFAULT_KEEP_ALIVE,
@@ -19,10 +22,14 @@ import {
   parseRequestReadTimeout,
 } from './client-timeouts.js';
 import { cAtoi } from '../directives/cnum.js';
-import type { HealthChecks, ProxyModel, RequestReadTimeout, Server, SourceSpan, Unsupported } from './types.js';
+import type { HealthChecks, ProxyModel, RequestReadTimeout, Server, SourceSpan, Tls, Unsupported } from './types.js';
+import { parseSessionCache, parseSessionCacheTimeout, parseSessionTickets } from './ssl-session.js';
 import { nameKey } from '../syntax/names.js';
 
 const LEGACY = new Set(['requestreadtimeout', 'keepalivetimeout', 'keepalive', 'maxkeepaliverequests', 'proxyhcexpr', 'proxyhctemplate'].map(nameKey));
+const SESSION = new Set(['sslsessiontickets', 'sslsessioncache', 'sslsessioncachetimeout'].map(nameKey));
+/** A TLS block written before the session fields: none of the three is there. */
+const beforeSession = (t: Tls | null): boolean => t !== null && t.sessionTickets === undefined && t.sessionCache === undefined && t.sessionCacheTimeout === undefined;
 
 type Complete<S extends Server> = S & Required<Pick<Server, 'requestReadTimeout' | 'keepAliveTimeoutMs' | 'keepAlive' | 'maxKeepAliveRequests' | 'healthChecks'>>;
 
@@ -31,9 +38,11 @@ export function completeModel(model: ProxyModel): ProxyModel & { mainServer: Com
   type Result = ReturnType<typeof completeModel>;
   const servers: Server[] = [model.mainServer, ...model.virtualHosts];
   const missing = servers.some((s) => s.requestReadTimeout === undefined || s.keepAliveTimeoutMs === undefined || s.keepAlive === undefined || s.maxKeepAliveRequests === undefined || s.healthChecks === undefined || s.rewrites === undefined || s.limits === undefined);
-  if (!missing) return model as Result;
+  const sessionMissing = servers.some((s) => beforeSession(s.tls));
+  if (!missing && !sessionMissing) return model as Result;
 
-  const legacy = (model.unsupported ?? []).filter((u) => LEGACY.has(nameKey(u.directive)));
+  const lifted = (u: Unsupported): boolean => LEGACY.has(nameKey(u.directive)) || (sessionMissing && SESSION.has(nameKey(u.directive)));
+  const legacy = (model.unsupported ?? []).filter(lifted);
   const owner = (span: SourceSpan | null): number => {
     if (span === null) return -1;
     return model.virtualHosts.findIndex((v) => v.span !== null && v.span.file === span.file && span.line >= v.span.line && span.line <= v.span.endLine);
@@ -58,13 +67,14 @@ export function completeModel(model: ProxyModel): ProxyModel & { mainServer: Com
       keepAlive: s.keepAlive ?? mine.keepAlive ?? mainOwn.keepAlive ?? DEFAULT_KEEP_ALIVE,
       maxKeepAliveRequests: s.maxKeepAliveRequests ?? (i >= 0 && mine.maxKeepAliveRequests === -1 ? undefined : mine.maxKeepAliveRequests) ?? mainOwn.maxKeepAliveRequests ?? DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
       healthChecks: s.healthChecks ?? mine.healthChecks,
+      tls: beforeSession(s.tls) ? { ...s.tls!, ...sessionSettings(own(i), i < 0 ? [] : own(-1), i < 0) } : s.tls,
     };
   };
   return {
     ...model,
     mainServer: fill(model.mainServer, -1),
     virtualHosts: model.virtualHosts.map((v, i) => fill(v, i)),
-    unsupported: (model.unsupported ?? []).filter((u) => !LEGACY.has(nameKey(u.directive))),
+    unsupported: (model.unsupported ?? []).filter((u) => !lifted(u)),
   };
 }
 
@@ -117,4 +127,27 @@ function ownSettings(entries: readonly Unsupported[]): OwnSettings {
     }
   }
   return out;
+}
+
+/**
+ * A server's session settings from its legacy entries (the last valid one wins, as in mod_ssl), else the main
+ * server's (cfgMerge); SSLSessionCache only from the main server, where apache2 allows it.
+ */
+function sessionSettings(own: readonly Unsupported[], main: readonly Unsupported[], isMain: boolean): Pick<Tls, 'sessionTickets' | 'sessionCache' | 'sessionCacheTimeout'> {
+  const last = <T>(entries: readonly Unsupported[], directive: string, parse: (u: Unsupported) => { ok: true; value: T } | { ok: false }): T | null => {
+    let v: T | null = null;
+    for (const u of entries) {
+      if (nameKey(u.directive) !== nameKey(directive)) continue;
+      const r = parse(u);
+      if (r.ok) v = r.value;
+    }
+    return v;
+  };
+  const tickets = (e: readonly Unsupported[]): boolean | null => last(e, 'SSLSessionTickets', (u) => parseSessionTickets(u.args));
+  const timeout = (e: readonly Unsupported[]): number | null => last(e, 'SSLSessionCacheTimeout', (u) => parseSessionCacheTimeout(u.args[0] ?? ''));
+  return {
+    sessionTickets: tickets(own) ?? tickets(main),
+    sessionCacheTimeout: timeout(own) ?? timeout(main),
+    sessionCache: last(isMain ? own : main, 'SSLSessionCache', (u) => (u.args.length === 1 ? parseSessionCache(u.args[0]!) : { ok: false })),
+  };
 }

@@ -381,7 +381,41 @@ export interface Tls {
   proxyCipherSuite?: string | null;
   /** `SSLProxyCipherSuite TLSv1.3 …`. */
   proxyTls13CipherSuite?: string | null;
+  /**
+   * `SSLSessionTickets` (per vhost); null = not set, mod_ssl's default On. Off: no stateless tickets
+   * (SSL_OP_NO_TICKET); TLS 1.3 then resumes through the session cache only (stateful tickets). Additive.
+   */
+  sessionTickets?: boolean | null;
+  /**
+   * `SSLSessionCache` — a main-server directive (apache2 refuses it in <VirtualHost>), so every vhost carries the
+   * main server's; null = not set, mod_ssl's default `none`. Additive.
+   */
+  sessionCache?: SslSessionCache | null;
+  /**
+   * `SSLSessionCacheTimeout` in seconds (per vhost; atoi, as mod_ssl); null = not set, mod_ssl's default 300. The
+   * lifetime of cached sessions and of tickets (SSL_CTX_set_timeout). Additive.
+   */
+  sessionCacheTimeout?: number | null;
 }
+
+/**
+ * `SSLSessionCache` as mod_ssl reads it (ssl_engine_config.c ssl_cmd_SSLSessionCache): `none` (no cache),
+ * `nonenotnull` (OpenSSL's internal cache, per process), or an socache provider `name[:argument]` — `shmcb`
+ * (shared memory, one cache for every child; `sizeBytes` from `(N)`, default 512 KiB), `dbm`, `dc`, `memcache`,
+ * `redis`, or `default` (shmcb with its defaults).
+ */
+export type SslSessionCache =
+  | { kind: 'none' }
+  | { kind: 'nonenotnull' }
+  | {
+      kind: 'socache';
+      /** Provider name, case-sensitive as mod_ssl looks it up (`shmcb`, `dbm`, `dc`, `memcache`, `redis`, `default`). */
+      provider: string;
+      /** What follows the first `:`, verbatim; null when there is none. */
+      argument: string | null;
+      /** shmcb's byte size (`(512000)`), its default 524288 when not given; null for other providers. */
+      sizeBytes: number | null;
+    };
 
 export interface LocationHandler {
   path: string;

@@ -20,6 +20,7 @@ import { clientErrorStatus, clientTimeouts, limitRequestsPerConnection, planSock
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
 import { sameTlsOptions, serverTlsOptions, type NodeTlsOptions } from './tls-options.js';
+import { attachSessionCache, sessionStoreForModel, type SessionStore } from './tls-session-cache.js';
 import { routeBySni, sniMatcher } from './tls-sni.js';
 
 export { registerLbMethod, lbMethod, lbMethodNames, BalancerRuntime, type LbMethod } from './balancer.js';
@@ -48,6 +49,12 @@ export interface ServeOptions {
    * Default: random, made by this call. Additive.
    */
   readonly ticketKeys?: Buffer;
+  /**
+   * Where TLS sessions are kept when the config has an `SSLSessionCache` (stateful resumption; unused without one):
+   * processes serving the same sockets pass one shared store, as httpd's children share shmcb. Default: a store in
+   * this process, sized as the config says (sessionStoreFor). Additive.
+   */
+  readonly sessionStore?: SessionStore;
 }
 
 export interface BoundAddress {
@@ -147,7 +154,8 @@ function tlsOptions(servers: readonly Server[]): SocketTls | null {
     if (i === 0) return options;
     const own = handshake(s);
     const range = (s.tls?.protocol ?? null) !== null ? own : { ...own, minVersion: options.minVersion, maxVersion: options.maxVersion };
-    return { ...range, honorCipherOrder: own.honorCipherOrder || options.honorCipherOrder };
+    // SSL_set_options never clears: the connection's options (the first vhost's) stay, the selected vhost's are added.
+    return { ...range, honorCipherOrder: own.honorCipherOrder || options.honorCipherOrder, secureOptions: own.secureOptions | options.secureOptions };
   });
   const context = (s: Server, o: NodeTlsOptions): SecureContext => {
     try {
@@ -184,6 +192,10 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   const tlsNow = socketTls(model, plan);
   const ticketKeys = options.ticketKeys ?? randomBytes(TICKET_KEYS_BYTES);
   if (ticketKeys.length !== TICKET_KEYS_BYTES) throw new StartupError(`TLS session ticket keys must be ${TICKET_KEYS_BYTES} bytes, not ${ticketKeys.length}`, null);
+  // SSLSessionCache is main-server only: every TLS vhost carries the same one. One store for every TLS server here.
+  // Kept from start-up: a reload does not move sessions (httpd's graceful restart keeps shmcb too).
+  const ownStore = sessionStoreForModel(model);
+  const sessionStore = ownStore && (options.sessionStore ?? ownStore);
   const schemes = plan.map((sock, i): 'http' | 'https' => (tlsNow[i] || sock.protocol === 'https' ? 'https' : 'http'));
   // SetHandler server-status: one board counts every request and connection (mod_status's scoreboard), across reloads.
   let status: ServerStatus | null = wantsStatus(model) ? new ServerStatus() : null;
@@ -239,6 +251,8 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
       };
       const timeouts = serverTimeoutOptions(clientTimeouts(model));
       const server = createServer(tls ? { ...tls, SNICallback: (name, cb) => (tlsNow[i] ?? tls).SNICallback(name, cb) } : null, ticketKeys, timeouts, onRequest);
+      // Before any connection: Node arms the new-session callback of a connection only if a listener exists then.
+      if (tls && sessionStore) attachSessionCache(server as unknown as TlsServer, sessionStore, tls.sessionTimeout);
       wireServer(server, i, genOf, () => current);
       servers.push(server);
       // One TLS server per SNI group, made when a connection first needs it; a reload brings new groups.
@@ -252,6 +266,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
             let h = bySettings.get(group);
             if (!h) {
               h = createServer({ ...group.tls, groups: [] }, ticketKeys, timeouts, onRequest);
+              if (sessionStore) attachSessionCache(h as unknown as TlsServer, sessionStore, group.tls.sessionTimeout);
               wireServer(h, i, genOf, () => current);
               // http.Server starts its deadline checks (headersTimeout/requestTimeout: RequestReadTimeout's 408) on
               // 'listening'; this one never listens, its connections come from `server`. close() stops them.

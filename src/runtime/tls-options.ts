@@ -2,7 +2,9 @@
  * mod_ssl's protocol and cipher settings (src/directives/ssl.ts has their semantics) → Node's TLS options, for
  * the server contexts of TLS vhosts and the agents of https backends.
  */
+import { constants } from 'node:crypto';
 import type { Tls } from '../model/types.js';
+import { DEFAULT_SESSION_CACHE_TIMEOUT } from '../model/ssl-session.js';
 import { type TlsVersion, TLS_VERSIONS, OPENSSL_DEFAULT_TLS13_SUITES, parseSslProtocol, protocolRange, planCiphers, checkCiphers } from '../directives/ssl.js';
 
 // ───────────────────────────────────────────── both together ─────────────────────────────────────────────
@@ -12,7 +14,17 @@ export interface NodeTlsOptions {
   readonly maxVersion: TlsVersion;
   readonly ciphers: string;
   readonly honorCipherOrder: boolean;
+  /**
+   * OpenSSL options beyond the cipher order: SSL_OP_NO_TICKET for `SSLSessionTickets off` (ssl_engine_init.c sets
+   * it on the vhost's SSL_CTX), 0 otherwise. Node ORs `honorCipherOrder` into the same word.
+   */
+  readonly secureOptions: number;
+  /** `SSLSessionCacheTimeout` (default 300): SSL_CTX_set_timeout, the lifetime of sessions and tickets alike. */
+  readonly sessionTimeout: number;
 }
+
+/** The server side only: a backend connection (https.Agent) has no tickets to refuse and no sessions to time. */
+export type ProxyTlsOptions = Omit<NodeTlsOptions, 'honorCipherOrder' | 'secureOptions' | 'sessionTimeout'>;
 
 /** Why a TLS setup cannot be served — each is a case where Apache does not start either. */
 export interface TlsProblem {
@@ -35,6 +47,8 @@ interface Settings {
   readonly cipherSuite: string | null;
   readonly tls13CipherSuite: string | null;
   readonly honorCipherOrder: boolean;
+  readonly secureOptions: number;
+  readonly sessionTimeout: number;
 }
 
 function mapSettings(s: Settings, names: { protocol: TlsProblem['directive']; cipher: TlsProblem['directive'] }): TlsMapping {
@@ -77,10 +91,13 @@ function mapSettings(s: Settings, names: { protocol: TlsProblem['directive']; ci
       hint: `${names.cipher} TLSv1.3 ${plan.tls13NamesInList.join(':')}`,
     });
   }
-  return { ok: true, notes, options: { minVersion: range.minVersion, maxVersion: range.maxVersion, ciphers: plan.ciphers, honorCipherOrder: s.honorCipherOrder } };
+  return { ok: true, notes, options: { minVersion: range.minVersion, maxVersion: range.maxVersion, ciphers: plan.ciphers, honorCipherOrder: s.honorCipherOrder, secureOptions: s.secureOptions, sessionTimeout: s.sessionTimeout } };
 }
 
-/** A TLS vhost's handshake options: SSLProtocol, SSLCipherSuite (both forms), SSLHonorCipherOrder. */
+/**
+ * A TLS vhost's handshake options: SSLProtocol, SSLCipherSuite (both forms), SSLHonorCipherOrder, SSLSessionTickets,
+ * SSLSessionCacheTimeout. (SSLSessionCache is not a handshake option: src/runtime/tls-session-cache.ts.)
+ */
 export function serverTlsOptions(tls: Tls | null): TlsMapping {
   return mapSettings(
     {
@@ -88,6 +105,9 @@ export function serverTlsOptions(tls: Tls | null): TlsMapping {
       cipherSuite: tls?.cipherSuite ?? null,
       tls13CipherSuite: tls?.tls13CipherSuite ?? null,
       honorCipherOrder: tls?.honorCipherOrder === true,
+      // Unset is mod_ssl's On: Node, like OpenSSL, issues tickets unless told not to.
+      secureOptions: tls?.sessionTickets === false ? constants.SSL_OP_NO_TICKET : 0,
+      sessionTimeout: tls?.sessionCacheTimeout ?? DEFAULT_SESSION_CACHE_TIMEOUT,
     },
     { protocol: 'SSLProtocol', cipher: 'SSLCipherSuite' },
   );
@@ -97,13 +117,15 @@ export function serverTlsOptions(tls: Tls | null): TlsMapping {
  * The TLS options of an https:// / wss:// backend connection: SSLProxyProtocol, SSLProxyCipherSuite (both forms).
  * For `https.Agent` (the client side: no honorCipherOrder).
  */
-export function proxyTlsOptions(tls: Tls | null): { readonly ok: true; readonly options: Omit<NodeTlsOptions, 'honorCipherOrder'>; readonly notes: readonly TlsNote[] } | { readonly ok: false; readonly problem: TlsProblem } {
+export function proxyTlsOptions(tls: Tls | null): { readonly ok: true; readonly options: ProxyTlsOptions; readonly notes: readonly TlsNote[] } | { readonly ok: false; readonly problem: TlsProblem } {
   const m = mapSettings(
     {
       protocol: tls?.proxyProtocol ?? null,
       cipherSuite: tls?.proxyCipherSuite ?? null,
       tls13CipherSuite: tls?.proxyTls13CipherSuite ?? null,
       honorCipherOrder: false,
+      secureOptions: 0,
+      sessionTimeout: DEFAULT_SESSION_CACHE_TIMEOUT,
     },
     { protocol: 'SSLProxyProtocol', cipher: 'SSLProxyCipherSuite' },
   );
@@ -114,5 +136,12 @@ export function proxyTlsOptions(tls: Tls | null): { readonly ok: true; readonly 
 
 /** Two vhosts' options equal: one TLS context can serve both. */
 export function sameTlsOptions(a: NodeTlsOptions, b: NodeTlsOptions): boolean {
-  return a.minVersion === b.minVersion && a.maxVersion === b.maxVersion && a.ciphers === b.ciphers && a.honorCipherOrder === b.honorCipherOrder;
+  return (
+    a.minVersion === b.minVersion &&
+    a.maxVersion === b.maxVersion &&
+    a.ciphers === b.ciphers &&
+    a.honorCipherOrder === b.honorCipherOrder &&
+    a.secureOptions === b.secureOptions &&
+    a.sessionTimeout === b.sessionTimeout
+  );
 }

@@ -129,13 +129,13 @@ const tls = tlsSettings;
 
 describe('serverTlsOptions / proxyTlsOptions', () => {
   it('maps a vhost with nothing set to mod_ssl and OpenSSL defaults', () => {
-    expect(serverTlsOptions(tls({}))).toEqual({ ok: true, notes: [], options: { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: `${OPENSSL_DEFAULT_TLS13_SUITES}:DEFAULT:!aNULL:!eNULL:!EXP:@SECLEVEL=2`, honorCipherOrder: false } });
+    expect(serverTlsOptions(tls({}))).toEqual({ ok: true, notes: [], options: { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: `${OPENSSL_DEFAULT_TLS13_SUITES}:DEFAULT:!aNULL:!eNULL:!EXP:@SECLEVEL=2`, honorCipherOrder: false, secureOptions: 0, sessionTimeout: 300 } });
     expect(serverTlsOptions(null)).toEqual(serverTlsOptions(tls({})));
   });
 
   it('maps SSLProtocol, both SSLCipherSuite forms and SSLHonorCipherOrder', () => {
     const m = serverTlsOptions(tls({ protocol: '-all +TLSv1.2 +TLSv1.3', cipherSuite: 'HIGH:!aNULL', tls13CipherSuite: 'TLS_AES_128_GCM_SHA256', honorCipherOrder: true }));
-    expect(m).toEqual({ ok: true, notes: [], options: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256:HIGH:!aNULL:!aNULL:!eNULL:!EXP:@SECLEVEL=2', honorCipherOrder: true } });
+    expect(m).toEqual({ ok: true, notes: [], options: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256:HIGH:!aNULL:!aNULL:!eNULL:!EXP:@SECLEVEL=2', honorCipherOrder: true, secureOptions: 0, sessionTimeout: 300 } });
   });
 
   it('notes what mod_ssl drops (a protocol below a hole, TLS 1.3 names in the ≤ 1.2 list)', () => {
