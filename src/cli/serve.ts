@@ -18,6 +18,7 @@ import { prepare } from '../pipeline/prepare.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
 import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
 import { acceptDescriptors } from '../runtime/accept.js';
+import { isSessionRequest, RemoteSessionStore, serveSessionRequest, sessionStoreForModel, type SessionRequest, type SessionStore } from '../runtime/tls-session-cache.js';
 import { RESTART_LIMIT, RestartLimiter, workerExecArgv } from '../runtime/cluster.js';
 import { pinListenPorts } from '../runtime/listeners.js';
 import { a2enmodHint } from '../directives/index.js';
@@ -365,6 +366,7 @@ async function runAsWorker(io: Streams): Promise<number> {
   // worker is still starting is applied once it serves.
   let proxy: ReloadableProxy | null = null;
   let stopDuplicates = (): void => {};
+  let stopSessions = (): void => {};
   const early: Extract<ToWorker, { type: 'apx-reload' }>[] = [];
   let reloads: Promise<void> = Promise.resolve();
   const reload = (m: Extract<ToWorker, { type: 'apx-reload' }>, to: ReloadableProxy): void => {
@@ -401,11 +403,15 @@ async function runAsWorker(io: Streams): Promise<number> {
   if (job !== null) {
     try {
       const accessLog = accessLogStream(job.accessLog ?? undefined, io);
+      // SSLSessionCache: the primary holds the one store every worker uses, as shmcb is shared by httpd's children.
+      const sessionStore = sessionStoreForModel(job.model) ? sharedSessionStore() : null;
+      stopSessions = sessionStore?.stop ?? stopSessions;
       proxy = await startProxy(job.model, {
         listen: job.listen,
         ...(accessLog !== undefined ? { accessLog } : {}),
         errorLog: io.stderr,
         ticketKeys: Buffer.from(job.ticketKeys, 'base64'),
+        ...(sessionStore ? { sessionStore: sessionStore.store } : {}),
       });
       send({ type: 'apx-listening', addresses: proxy.addresses });
       stopDuplicates = askForDuplicates(proxy);
@@ -424,6 +430,7 @@ async function runAsWorker(io: Streams): Promise<number> {
   process.removeListener('SIGHUP', ignore);
   process.removeListener('message', onReload);
   stopDuplicates();
+  stopSessions();
   // The IPC channel keeps a worker alive; letting go of it lets the process end once the proxy has closed.
   if (process.connected) process.disconnect();
   return proxy ? 0 : 1;
@@ -445,6 +452,26 @@ function askForDuplicates(proxy: ReloadableProxy): () => void {
     if (handle) process.send?.({ type: 'apx-duplicate', index } satisfies FromWorker, handle as never);
   }
   return () => process.removeListener('message', onAccept);
+}
+
+/** Answers a worker that asks although the primary's model had no cache (a reload added one): always a miss. */
+const NO_SESSIONS: SessionStore = { get: (_id, cb) => cb(null, null), set: (_id, _s, _e, cb) => cb(null) };
+
+/** A worker's view of the primary's session store (src/runtime/tls-session-cache.ts); `stop` lets go of the channel. */
+function sharedSessionStore(): { store: RemoteSessionStore; stop: () => void } {
+  const store = new RemoteSessionStore((m) => process.send?.(m) ?? false);
+  const onMessage = (m: unknown): void => void store.receive(m);
+  const onGone = (): void => store.close();
+  process.on('message', onMessage);
+  process.once('disconnect', onGone);
+  return {
+    store,
+    stop: () => {
+      process.removeListener('message', onMessage);
+      process.removeListener('disconnect', onGone);
+      store.close();
+    },
+  };
 }
 
 /** The primary's half of askForDuplicates(): the handle goes back N − 1 times, then the primary's copy is closed. */
@@ -492,6 +519,9 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
   // What a worker asking for its job gets: replaced on reload (SIGHUP), its ports pinned once known.
   // Made once here, as mod_ssl makes its ticket keys in the parent: a client resumes its TLS session on any worker.
   const ticketKeys = randomBytes(48).toString('base64');
+  // SSLSessionCache: one store here for every worker (sized by the config at start; a reload keeps it, as httpd's
+  // graceful restart keeps its shmcb).
+  const sessions = sessionStoreForModel(model);
   let job: Extract<ToWorker, { type: 'apx-serve' }> = { type: 'apx-serve', model, listen: options.listen ?? [], accessLog: options.accessLogTarget, ticketKeys };
   const live = new Set<ClusterWorker>();
   const restarts = new RestartLimiter();
@@ -514,7 +544,8 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
     live.add(w);
     // A worker that already quit (a failed start) makes sends fail with EPIPE: its 'exit' tells the rest.
     w.on('error', () => {});
-    w.on('message', (m: FromWorker, handle: unknown) => {
+    w.on('message', (m: FromWorker | SessionRequest, handle: unknown) => {
+      if (isSessionRequest(m)) return serveSessionRequest(sessions ?? NO_SESSIONS, m, (r) => w.isConnected() && w.send(r, () => {}));
       if (m.type === 'apx-duplicate') return sendDuplicates(w, m.index, handle);
       // A worker still booting when the stop comes learns of it when it asks for its job.
       if (m.type === 'apx-ready') w.send(stopping ? ({ type: 'apx-stop' } satisfies ToWorker) : jobFor(w), () => {});

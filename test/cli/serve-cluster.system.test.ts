@@ -8,7 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connect as tlsConnect } from 'node:tls';
 import { apx, buildProblem, type Child } from './apx-child.js';
+import { opensslAvailable, selfSigned } from '../support/certs.js';
 import { request, startTextBackend, type Backend } from '../support/backends.js';
 
 const problem = buildProblem(['src/cli/serve.ts', 'src/runtime/index.ts', 'src/runtime/cluster.ts']);
@@ -76,6 +78,20 @@ function listeningDescriptors(pid: number, port: number): number {
       return false; // closed meanwhile
     }
   }).length;
+}
+
+/** One HTTPS GET over TLS 1.2 on a new connection, offering `session`. */
+function tlsGet(port: number, session: Buffer | null): Promise<{ reused: boolean; session: Buffer; body: string }> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion: 'TLSv1.2', ...(session ? { session } : {}) }, () => {
+      s.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    });
+    let got = '';
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => (got += d));
+    s.on('end', () => resolve({ reused: s.isSessionReused(), session: s.getSession()!, body: got.slice(got.indexOf('\r\n\r\n') + 4) }));
+    s.on('error', reject);
+  });
 }
 
 function writeSite(dir: string, backend: Backend, path = '/'): string {
@@ -152,6 +168,40 @@ describe.skipIf(problem !== '')(`apx serve --workers in a child process ${proble
     expect(onePids.map((p) => listeningDescriptors(p, Number(new URL(oneUrl).port)))).toEqual([1, 1]);
     one.proc.kill('SIGTERM');
     expect(await one.exited).toBe(0);
+  });
+
+  it.skipIf(!opensslAvailable())('SSLSessionCache: a TLS 1.2 session made on one worker resumes on the other (one store in the primary, as shmcb)', async () => {
+    const backend = await textBackend('tls');
+    const dir = mkdtempSync(join(tmpdir(), 'apx-cluster-'));
+    const { cert, key } = selfSigned(dir, 'site');
+    const log = join(dir, 'access.log');
+    const site = join(dir, 'default-ssl.conf');
+    writeFileSync(
+      site,
+      `SSLSessionCache shmcb:/tmp/unused(512000)\nLogFormat "%P" pid\n` +
+        `<VirtualHost *:443>\n    SSLEngine on\n    SSLSessionTickets off\n    SSLCertificateFile ${cert}\n    SSLCertificateKeyFile ${key}\n` +
+        `    CustomLog ${log} pid\n    ProxyPass / ${backend.url}/\n</VirtualHost>\n`,
+    );
+    const c = apx(['serve', site, '--workers', '2', '--listen', '127.0.0.1:0']);
+    started.push(c);
+    let url = '';
+    await until(c, 'the URL', () => (url = /on (https:\/\/127\.0\.0\.1:\d+\/)/.exec(c.out)?.[1] ?? '') !== '');
+    await waitForWorkers(c, 2);
+    const port = Number(new URL(url).port);
+    const first = await tlsGet(port, null);
+    expect(first.reused).toBe(false);
+    // New connections, each offering the first session, until both workers have served some (the kernel picks;
+    // the access log's %P says which).
+    const pids = (): Set<string> => new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+    for (let i = 0; i < 200 && pids().size < 2; i++) {
+      const r = await tlsGet(port, first.session);
+      expect(r.reused).toBe(true);
+      expect(r.body).toBe('tls');
+      await sleep(5); // the log is written once per event-loop turn
+    }
+    expect(pids().size).toBe(2);
+    c.proc.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
   });
 
   it('more than 5 crashes in 10 s: gives up with one clear line, exit 1', async () => {
