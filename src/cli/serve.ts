@@ -669,7 +669,10 @@ function builder(y: Argv): Argv<ServeArgs> {
     .example('$0 serve site.conf --modules proxy,proxy_http,headers --access-log -', 'exactly these modules, access log on stdout')
     .example('$0 to-json site.conf > model.json && $0 serve model.json -l 127.0.0.1:0', 'run a compiled model on any free port')
     .example('$0 serve 000-default.balancer.conf -l 127.0.0.1:8000 --workers 1', 'one process: byrequests alternates exactly as Apache\'s')
-    .epilog('Stops on SIGTERM or Ctrl-C after the open requests finish; SIGHUP reloads the file. Exit codes: 0 stopped, 1 config errors (or workers kept crashing), 2 usage or cannot listen.') as unknown as Argv<ServeArgs>;
+    .epilog(
+      'Stops on SIGTERM or Ctrl-C after the open requests finish; SIGHUP reloads the file. Exit codes: 0 stopped, 1 config errors (or workers kept crashing), 2 usage or cannot listen. ' +
+        'Environment: APX_ACCEPT_DESCRIPTORS=N, descriptors per listening socket in each worker (default 16, 1 = off).',
+    ) as unknown as Argv<ServeArgs>;
 }
 
 async function run(args: ServeArgs, io: ServeStreams): Promise<number> {
