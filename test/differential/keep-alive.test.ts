@@ -54,7 +54,7 @@ const shape = (p: Probe): { closedAfter: number | null; responses: string[] } =>
 
 let backend: Backend;
 
-describe.skipIf(!apacheAvailable())(`KeepAlive / MaxKeepAliveRequests on Apache ${apacheSkipReason()}`, () => {
+describe.skipIf(!apacheAvailable())(`KeepAlive / MaxKeepAliveRequests: Apache, and apx beside it ${apacheSkipReason()}`, () => {
   beforeAll(async () => {
     backend = await startTextBackend('ok');
   });
@@ -67,7 +67,6 @@ describe.skipIf(!apacheAvailable())(`KeepAlive / MaxKeepAliveRequests on Apache 
     const root = await createServerRoot({ modules: ['proxy_http'], config: row.config, vars: { B: backend.url } });
     const httpd = await startApache(root);
     const theirs = await probeKeepAlive(root.port, '/k', row.sent, row.probe);
-    console.log(`${row.name}: Apache closed after ${theirs.closedAfter}; ${theirs.responses.map((r) => `[${r.connection ?? '-'} | ${r.keepAlive ?? '-'}]`).join(' ')}`);
     await httpd.stop();
     const answered = row.closedAfter ?? row.sent;
     expect(shape(theirs)).toEqual({
@@ -106,18 +105,8 @@ describe.skipIf(!apacheAvailable())(`KeepAlive / MaxKeepAliveRequests on Apache 
     const r = await configTest(await createServerRoot({ config: `${lines}\n` }));
     expect(r.ok, r.output).toBe(true);
   });
-});
 
-// apx on the same ServerRoot.
-describe.skipIf(!apacheAvailable())(`KeepAlive / MaxKeepAliveRequests: apx closes as Apache does ${apacheSkipReason()}`, () => {
-  beforeAll(async () => {
-    backend = await startTextBackend('ok');
-  });
-  afterAll(async () => {
-    await disposeAllApache();
-    await backend?.close();
-  });
-
+  // apx on the same ServerRoot.
   it.each(ROWS)('apx = Apache: $name', async (row) => {
     const root = await createServerRoot({ modules: ['proxy_http'], config: row.config, vars: { B: backend.url } });
     const httpd = await startApache(root);
@@ -125,7 +114,6 @@ describe.skipIf(!apacheAvailable())(`KeepAlive / MaxKeepAliveRequests: apx close
     try {
       const theirs = await probeKeepAlive(root.port, '/k', row.sent, row.probe);
       const ours = await probeKeepAlive(apx.port, '/k', row.sent, row.probe);
-      console.log(`${row.name}: apx ${ours.responses.map((r) => `[${r.connection ?? '-'} | ${r.keepAlive ?? '-'}]`).join(' ')}`);
       expect(shape(ours)).toEqual(shape(theirs));
     } finally {
       await apx.proxy.close();
