@@ -18,7 +18,7 @@ import { prepare } from '../pipeline/prepare.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
 import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
 import { acceptDescriptors } from '../runtime/accept.js';
-import { isSessionRequest, RemoteSessionStore, serveSessionRequest, sessionStoreForModel, type SessionRequest, type SessionStore } from '../runtime/tls-session-cache.js';
+import { isSessionRequest, RemoteSessionStore, serveSessionRequest, sessionStoreForModel, wantsSessionCache, type SessionRequest, type SessionStore } from '../runtime/tls-session-cache.js';
 import { RESTART_LIMIT, RestartLimiter, workerExecArgv } from '../runtime/cluster.js';
 import { pinListenPorts } from '../runtime/listeners.js';
 import { a2enmodHint } from '../directives/index.js';
@@ -404,7 +404,7 @@ async function runAsWorker(io: Streams): Promise<number> {
     try {
       const accessLog = accessLogStream(job.accessLog ?? undefined, io);
       // SSLSessionCache: the primary holds the one store every worker uses, as shmcb is shared by httpd's children.
-      const sessionStore = sessionStoreForModel(job.model) ? sharedSessionStore() : null;
+      const sessionStore = wantsSessionCache(job.model) ? sharedSessionStore() : null;
       stopSessions = sessionStore?.stop ?? stopSessions;
       proxy = await startProxy(job.model, {
         listen: job.listen,

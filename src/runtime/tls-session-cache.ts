@@ -120,9 +120,20 @@ export function sessionStoreFor(cache: SslSessionCache | null | undefined, now?:
   return new MemorySessionStore({ maxBytes: cache.sizeBytes ?? SHMCB_DEFAULT_SIZE, ...clock });
 }
 
-/** The store a model's `SSLSessionCache` asks for (a main-server directive: every TLS vhost carries the same). */
+/** A model's `SSLSessionCache` (a main-server directive: every TLS vhost carries the same one), if it has TLS. */
+function sessionCacheOf(model: ProxyModel): SslSessionCache | null | undefined {
+  return [model.mainServer, ...model.virtualHosts].find((s) => s.tls?.engine)?.tls?.sessionCache;
+}
+
+/** The store a model's `SSLSessionCache` asks for; null when it has none. */
 export function sessionStoreForModel(model: ProxyModel): MemorySessionStore | null {
-  return sessionStoreFor([model.mainServer, ...model.virtualHosts].find((s) => s.tls?.engine)?.tls?.sessionCache);
+  return sessionStoreFor(sessionCacheOf(model));
+}
+
+/** Whether a model resumes TLS sessions through a cache (SSLSessionCache other than `none`). */
+export function wantsSessionCache(model: ProxyModel): boolean {
+  const c = sessionCacheOf(model);
+  return c !== null && c !== undefined && c.kind !== 'none';
 }
 
 /**
