@@ -4,12 +4,13 @@
  * through to ProxyPass, and a %3F turned into a query is refused (CVE-2023-25690).
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
 import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
 import type { RunningProxy } from '../../src/runtime/index.js';
 import { startApxOn } from '../support/apx.js';
+import { upgradeRequest } from '../support/websocket.js';
 
 let ws: Server;
 let wsPort = 0;
@@ -19,30 +20,10 @@ let httpd: RunningApache;
 let apx: RunningProxy;
 let apxUrl = '';
 
-function tunnel(url: string, path: string, upgrade: string): Promise<{ status: string; echo: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname);
-    let buf = '';
-    let head = '';
-    const done = (): void => {
-      s.destroy();
-      resolve({ status: head.split('\r\n')[0]!.split(' ').slice(0, 2).join(' '), echo: buf });
-    };
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      if (!head && buf.includes('\r\n\r\n')) {
-        head = buf.slice(0, buf.indexOf('\r\n\r\n'));
-        buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
-        if (head.startsWith('HTTP/1.1 101')) s.write('hello');
-        else return done();
-      }
-      if (head && buf === 'HELLO') done();
-    });
-    s.on('error', reject);
-    s.on('close', done);
-    s.write(`GET ${path} HTTP/1.1\r\nHost: chat.example.com\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
-  });
+/** The WebSocket handshake and one echo, as the rule's vhost is named: status line and what came back. */
+async function tunnel(url: string, path: string, upgrade: string): Promise<{ status: string; echo: string }> {
+  const { head, echo } = await upgradeRequest(url, path, upgrade, 'chat.example.com');
+  return { status: head.split('\r\n')[0]!.split(' ').slice(0, 2).join(' '), echo };
 }
 
 describe.skipIf(!apacheAvailable())(`RewriteRule [P] WebSocket pattern, apx vs Apache ${apacheSkipReason()}`, () => {

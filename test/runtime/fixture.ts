@@ -2,7 +2,6 @@
  * A small builder for ProxyModel objects in runtime tests (until src/model compile() exists, and afterwards to
  * keep runtime tests independent of the front end). Defaults are httpd's (mod_proxy.c, core.c).
  */
-import { connect as connectTcp } from 'node:net';
 import { MODEL_FORMAT, MODEL_VERSION } from '../../src/model/types.js';
 import type {
   AccessLog,
@@ -221,34 +220,3 @@ export async function closeAll(): Promise<void> {
   await Promise.all(running.splice(0).map((p) => p.close()));
 }
 
-/**
- * A raw WebSocket handshake to `url` + `path`; after a 101 it sends `hello` and waits for the echo backend's `HELLO`.
- * Resolves with the response head and what came back.
- */
-export function upgradeRequest(url: string, path: string, upgrade = 'websocket'): Promise<{ head: string; echo: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connectTcp(Number(u.port), u.hostname);
-    let buf = '';
-    let head = '';
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      if (!head && buf.includes('\r\n\r\n')) {
-        head = buf.slice(0, buf.indexOf('\r\n\r\n'));
-        buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
-        if (head.startsWith('HTTP/1.1 101')) s.write('hello');
-        else {
-          s.destroy();
-          resolve({ head, echo: buf });
-        }
-      }
-      if (head && buf === 'HELLO') {
-        s.destroy();
-        resolve({ head, echo: buf });
-      }
-    });
-    s.on('error', reject);
-    s.on('close', () => resolve({ head, echo: buf }));
-    s.write(`GET ${path} HTTP/1.1\r\nHost: chat.example\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
-  });
-}

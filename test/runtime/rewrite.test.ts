@@ -10,7 +10,8 @@ import type { RewriteCondition, RewriteRule } from '../../src/model/types.js';
 import { RewriteEngine, type RewriteRequest } from '../../src/runtime/rewrite/index.js';
 import { modelOf } from '../model/helpers.js';
 import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
-import { closeAll, model, route, serve, server, upgradeRequest } from './fixture.js';
+import { closeAll, model, route, serve, server } from './fixture.js';
+import { upgradeRequest } from '../support/websocket.js';
 
 const cond = (testString: string, pattern: string, over: Partial<RewriteCondition> = {}): RewriteCondition => ({ testString, pattern, negate: false, nocase: false, ornext: false, span: null, ...over });
 const rule = (pattern: string, substitution: string, conditions: RewriteCondition[] = [], over: Partial<RewriteRule> = {}): RewriteRule => ({

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Tls } from '../../src/model/types.js';
 import { request, startEchoBackend } from '../support/backends.js';
 import { selfSigned as makeSelfSigned } from '../support/certs.js';
-import { closeAll, model, route, serve, server, tlsSettings, upgradeRequest, vhost } from './fixture.js';
+import { closeAll, model, route, serve, server, tlsSettings, vhost } from './fixture.js';
+import { upgradeRequest } from '../support/websocket.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apx-tls-'));
 afterAll(async () => {

@@ -4,7 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUpgrade } from '../../src/runtime/upgrade.js';
 import { freePort } from '../support/ports.js';
-import { accessLog, closeAll, model, route, serve, server, upgradeRequest } from './fixture.js';
+import { accessLog, closeAll, model, route, serve, server } from './fixture.js';
+import { upgradeRequest } from '../support/websocket.js';
 
 let wsBackend: Server;
 let port = 0;

@@ -402,3 +402,35 @@ export function rawUpgrade(url: string, head: string, payload: string, until: st
     });
   });
 }
+
+/**
+ * A raw WebSocket handshake to `url` + `path`; after a 101 it sends `hello` and waits for the echo backend's `HELLO`.
+ * Resolves with the response head and what came back (on a refusal: what followed the head when it came).
+ */
+export function upgradeRequest(url: string, path: string, upgrade = 'websocket', host = 'chat.example'): Promise<{ head: string; echo: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connectTcp(Number(u.port), u.hostname);
+    let buf = '';
+    let head = '';
+    s.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      if (!head && buf.includes('\r\n\r\n')) {
+        head = buf.slice(0, buf.indexOf('\r\n\r\n'));
+        buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
+        if (head.startsWith('HTTP/1.1 101')) s.write('hello');
+        else {
+          s.destroy();
+          resolve({ head, echo: buf });
+        }
+      }
+      if (head && buf === 'HELLO') {
+        s.destroy();
+        resolve({ head, echo: buf });
+      }
+    });
+    s.on('error', reject);
+    s.on('close', () => resolve({ head, echo: buf }));
+    s.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  });
+}
