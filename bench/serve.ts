@@ -39,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { disposeAllApache } from '../test/support/apache.js';
 import { portAccepts } from '../test/support/ports.js';
 import { sampleConnections } from './lib/conns.js';
+import { median as medianOf } from './lib/measure.js';
 import { cpuUs, maxProcessMb, processTree, rssMb, samplePeak } from './lib/procs.js';
 import {
   ALL_SCENARIOS,
@@ -319,12 +320,8 @@ async function measureOnce(scenario: Scenario, s: Server, c: number, o: Options,
   };
 }
 
-function median(xs: readonly number[]): number {
-  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+/** The median of the figures that were measured (a round can lack one: NaN). */
+const median = (xs: readonly number[]): number => medianOf(xs.filter((x) => !Number.isNaN(x)));
 
 function summarize(ms: readonly Measurement[]): Measurement {
   const errors: Record<string, number> = {};

@@ -11,6 +11,7 @@
  * its LISTEN row's rx_queue.
  */
 import { readFileSync } from 'node:fs';
+import { median } from './measure.js';
 
 export interface ConnectionCount {
   /** Established and accepted (median over the samples). */
@@ -49,13 +50,6 @@ function readTables(): string[] {
     }
   }
   return out;
-}
-
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Sample every `everyMs` until stop(); NaN figures when nothing could be read (not Linux). */
