@@ -20,7 +20,7 @@ import { clientErrorStatus, clientTimeouts, limitRequestsPerConnection, planSock
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
 import { sameTlsOptions, serverTlsOptions, type NodeTlsOptions } from './tls-options.js';
-import { attachSessionCache, sessionStoreForModel, type SessionStore } from './tls-session-cache.js';
+import { attachSessionCache, sessionStoreForModel, wantsSessionCache, type SessionStore } from './tls-session-cache.js';
 import { routeBySni, sniMatcher } from './tls-sni.js';
 
 export { registerLbMethod, lbMethod, lbMethodNames, BalancerRuntime, type LbMethod } from './balancer.js';
@@ -194,8 +194,7 @@ export async function startProxy(model: ProxyModel, options: ServeOptions = {}):
   if (ticketKeys.length !== TICKET_KEYS_BYTES) throw new StartupError(`TLS session ticket keys must be ${TICKET_KEYS_BYTES} bytes, not ${ticketKeys.length}`, null);
   // SSLSessionCache is main-server only: every TLS vhost carries the same one. One store for every TLS server here.
   // Kept from start-up: a reload does not move sessions (httpd's graceful restart keeps shmcb too).
-  const ownStore = sessionStoreForModel(model);
-  const sessionStore = ownStore && (options.sessionStore ?? ownStore);
+  const sessionStore = wantsSessionCache(model) ? (options.sessionStore ?? sessionStoreForModel(model)) : null;
   const schemes = plan.map((sock, i): 'http' | 'https' => (tlsNow[i] || sock.protocol === 'https' ? 'https' : 'http'));
   // SetHandler server-status: one board counts every request and connection (mod_status's scoreboard), across reloads.
   let status: ServerStatus | null = wantsStatus(model) ? new ServerStatus() : null;
