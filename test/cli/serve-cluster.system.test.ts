@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect as tlsConnect } from 'node:tls';
 import { apx, buildProblem, type Child } from './apx-child.js';
 import { opensslAvailable, selfSigned } from '../support/certs.js';
+import { tlsVisit } from '../support/tls.js';
 import { request, startTextBackend, type Backend } from '../support/backends.js';
 
 const problem = buildProblem(['src/cli/serve.ts', 'src/runtime/index.ts', 'src/runtime/cluster.ts']);
@@ -80,18 +80,10 @@ function listeningDescriptors(pid: number, port: number): number {
   }).length;
 }
 
-/** One HTTPS GET over TLS 1.2 on a new connection, offering `session`. */
-function tlsGet(port: number, session: Buffer | null): Promise<{ reused: boolean; session: Buffer; body: string }> {
-  return new Promise((resolve, reject) => {
-    const s = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion: 'TLSv1.2', ...(session ? { session } : {}) }, () => {
-      s.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
-    });
-    let got = '';
-    s.setEncoding('latin1');
-    s.on('data', (d: string) => (got += d));
-    s.on('end', () => resolve({ reused: s.isSessionReused(), session: s.getSession()!, body: got.slice(got.indexOf('\r\n\r\n') + 4) }));
-    s.on('error', reject);
-  });
+/** One HTTPS GET over TLS 1.2 on a new connection, offering `session`; `body` is what followed the response head. */
+async function tlsGet(port: number, session?: Buffer): Promise<{ reused: boolean; session: Buffer | undefined; body: string }> {
+  const v = await tlsVisit(port, { version: 'TLSv1.2', session, request: 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' });
+  return { reused: v.reused, session: v.session, body: v.response.slice(v.response.indexOf('\r\n\r\n') + 4) };
 }
 
 function writeSite(dir: string, backend: Backend, path = '/'): string {
@@ -188,7 +180,7 @@ describe.skipIf(problem !== '')(`apx serve --workers in a child process ${proble
     await until(c, 'the URL', () => (url = /on (https:\/\/127\.0\.0\.1:\d+\/)/.exec(c.out)?.[1] ?? '') !== '');
     await waitForWorkers(c, 2);
     const port = Number(new URL(url).port);
-    const first = await tlsGet(port, null);
+    const first = await tlsGet(port);
     expect(first.reused).toBe(false);
     // New connections, each offering the first session, until both workers have served some (the kernel picks;
     // the access log's %P says which).

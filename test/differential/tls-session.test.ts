@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslAvailable, selfSigned } from '../support/certs.js';
+import { tlsVisit } from '../support/tls.js';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache } from '../support/apache.js';
 import { load } from '../../src/config/index.js';
 import { compile } from '../../src/model/index.js';
@@ -30,23 +30,9 @@ const skipReason = OPENSSL ? apacheSkipReason() : '(skipped: the `openssl` CLI i
 
 type Version = 'TLSv1.2' | 'TLSv1.3';
 
-/** One connection; resolves with whether it resumed `session`, and the session it ends with. */
-function visit(port: number, version: Version, session?: Buffer, servername = 'a.test'): Promise<{ reused: boolean; session: Buffer | undefined }> {
-  return new Promise((resolve) => {
-    let last: Buffer | undefined;
-    let reused = false;
-    const socket = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false, minVersion: version, maxVersion: version, ...(session ? { session } : {}) }, () => {
-      reused = socket.isSessionReused();
-      // A request, so that TLS 1.3 tickets (sent after the handshake) arrive before the server closes.
-      socket.end('GET / HTTP/1.0\r\nHost: a.test\r\n\r\n');
-    });
-    socket.on('session', (s: Buffer) => (last = s));
-    socket.on('data', () => {});
-    socket.on('error', () => {});
-    socket.setTimeout(5_000, () => socket.destroy());
-    socket.on('close', () => resolve({ reused, session: last ?? socket.getSession() }));
-  });
-}
+/** One connection with a request, so that TLS 1.3 tickets (sent after the handshake) arrive before the server closes. */
+const visit = (port: number, version: Version, session?: Buffer, servername = 'a.test') =>
+  tlsVisit(port, { version, session, servername, request: 'GET / HTTP/1.0\r\nHost: a.test\r\n\r\n' });
 
 async function resumes(port: number, version: Version, servername = 'a.test'): Promise<boolean> {
   const first = await visit(port, version, undefined, servername);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../src/runtime/index.js';
 import { modelOf } from '../model/helpers.js';
 import { selfSigned } from '../support/certs.js';
+import { tlsVisit } from '../support/tls.js';
 
 let dir: string;
 beforeAll(() => {
@@ -121,17 +122,9 @@ describe('startProxy: TLS handshake settings', () => {
   });
 });
 
-/** A TLS 1.2 handshake, offering `session` when given; resolves with whether it was resumed and the new session. */
-function resume(port: number, session: Buffer | null, servername = 'a.test'): Promise<{ reused: boolean; session: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false, maxVersion: 'TLSv1.2', ...(session ? { session } : {}) }, () => {
-      const out = { reused: s.isSessionReused(), session: s.getSession()! };
-      s.destroy();
-      resolve(out);
-    });
-    s.on('error', reject);
-  });
-}
+/** A TLS 1.2 connection offering `session` when given, with one HTTP/1.0 request so that the server closes it. */
+const resume = (port: number, session: Buffer | undefined, servername = 'a.test') =>
+  tlsVisit(port, { version: 'TLSv1.2', session, servername, request: `GET / HTTP/1.0\r\nHost: ${servername}\r\n\r\n` });
 
 // `apx serve --workers N` gives every worker the keys the primary made (src/cli/serve.ts), as mod_ssl's children
 // share the keys their parent made: two proxies on their own sockets stand for two workers here.
@@ -150,12 +143,12 @@ describe('startProxy: TLS session tickets', () => {
     try {
       const port = (p: typeof one): number => p.addresses[0]!.port;
       for (const name of ['a.test', 'b.test']) {
-        const first = await resume(port(one), null, name);
+        const first = await resume(port(one), undefined, name);
         expect(first.reused).toBe(false);
         expect((await resume(port(two), first.session, name)).reused).toBe(true);
         expect((await resume(port(other), first.session, name)).reused).toBe(false);
       }
-      const before = await resume(port(one), null);
+      const before = await resume(port(one), undefined);
       await one.reload(modelOf('Listen 443\n' + vhost('a', 'SSLHonorCipherOrder on') + vhost('b', 'SSLProtocol -all +TLSv1.2')));
       expect((await resume(port(one), before.session)).reused).toBe(true);
     } finally {

@@ -11,12 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants } from 'node:crypto';
-import { connect, createServer, type Server as TlsServer } from 'node:tls';
+import { createServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverTlsOptions, sameTlsOptions, type NodeTlsOptions } from '../../src/runtime/tls-options.js';
 import { attachSessionCache, MemorySessionStore, RemoteSessionStore, serveSessionRequest, sessionStoreFor, type SessionRequest } from '../../src/runtime/tls-session-cache.js';
 import type { Tls } from '../../src/model/types.js';
 import { opensslAvailable, selfSigned } from '../support/certs.js';
+import { tlsVisit } from '../support/tls.js';
 import { tlsSettings } from './fixture.js';
 
 type Version = 'TLSv1.2' | 'TLSv1.3';
@@ -103,30 +104,8 @@ describe('MemorySessionStore', () => {
   });
 });
 
-interface Outcome {
-  readonly reused: boolean;
-  /** The last session the client saw (from 'session', else getSession()). */
-  readonly session: Buffer | undefined;
-  /** A TLS ≤ 1.2 session ticket the server sent. */
-  readonly ticket: boolean;
-}
-
-/** One connection: handshake, read the server's reply to the end (TLS 1.3 tickets come after the handshake). */
-function visit(port: number, version: Version, session?: Buffer): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    let last: Buffer | undefined;
-    let reused = false;
-    let ticket = false;
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, minVersion: version, maxVersion: version, ...(session ? { session } : {}) }, () => {
-      reused = socket.isSessionReused();
-      ticket = socket.getTLSTicket() !== undefined;
-    });
-    socket.on('session', (s: Buffer) => (last = s));
-    socket.on('data', () => {});
-    socket.on('error', reject);
-    socket.on('close', () => resolve({ reused, ticket, session: last ?? socket.getSession() }));
-  });
-}
+/** One connection, read to its end (TLS 1.3 tickets come after the handshake). */
+const visit = (port: number, version: Version, session?: Buffer) => tlsVisit(port, { version, session });
 
 /** Does a second connection with the first one's session resume? */
 async function resumes(port: number, version: Version): Promise<{ resumed: boolean; ticket: boolean }> {
