@@ -10,7 +10,6 @@
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { createWriteStream } from 'node:fs';
 import type { Argv } from 'yargs';
 import { isError } from '../diagnostic.js';
 import { readModelJson } from '../model/index.js';
@@ -18,6 +17,7 @@ import { prepare } from '../pipeline/prepare.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
 import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
 import { acceptDescriptors } from '../runtime/accept.js';
+import { AppendFile } from '../runtime/append-file.js';
 import { isSessionRequest, RemoteSessionStore, serveSessionRequest, sessionStoreForModel, wantsSessionCache, type SessionRequest, type SessionStore } from '../runtime/tls-session-cache.js';
 import { RESTART_LIMIT, RestartLimiter, workerExecArgv } from '../runtime/cluster.js';
 import { pinListenPorts } from '../runtime/listeners.js';
@@ -306,7 +306,7 @@ function accessLogStream(target: string | undefined, io: Streams): NodeJS.Writab
   // main() hands yargs a placeholder for every lone `-` (it would read it as a flag); here it means stdout.
   if (target === '-' || target === STDIN_ARG) return io.stdout;
   if (target === 'off') return null;
-  const s = createWriteStream(target, { flags: 'a' });
+  const s = new AppendFile(target);
   s.on('error', (err) => io.stderr.write(`apx: access log ${target}: ${err.message}\n`));
   return s;
 }

@@ -108,3 +108,38 @@ function dnsFailure(host: string): BackendUrl {
   return { kind: 'error', status: 500, reason: `DNS lookup failure for: ${host}`, proxyError: true };
 }
 
+
+/** A balancer member's URL split once: where its requests go, and the path its URL carries (often none). */
+interface MemberBase {
+  readonly target: Extract<BackendUrl, { kind: 'direct' }>;
+  readonly pathPrefix: string;
+}
+
+const memberBases = new Map<string, MemberBase | null>();
+
+/**
+ * mod_proxy_balancer's rewrite_url: the member's URL with the request's path appended, then canonicalised as a
+ * nocanon URL — exactly `resolveBackendUrl(member + path, { query, raw: true })`, but the member's part (scheme,
+ * host, port, Host header) is parsed once per member rather than once per request.
+ */
+export function resolveMemberUrl(member: string, path: string, query: string | null): BackendUrl {
+  let base = memberBases.get(member);
+  if (base === undefined) {
+    base = splitMember(member);
+    // Member URLs come from the configuration; the bound only guards against a pathological one.
+    if (memberBases.size < 4096) memberBases.set(member, base);
+  }
+  if (base === null) return resolveBackendUrl(member + path, { query, raw: true, keepEncodedSlashes: false });
+  const full = base.pathPrefix + path;
+  return { ...base.target, path: query !== null ? `${full}?${query}` : full };
+}
+
+function splitMember(member: string): MemberBase | null {
+  const bar = /^unix:/i.test(member) ? member.indexOf('|') : -1;
+  const scheme = member.indexOf('://', bar + 1);
+  if (scheme < 0) return null;
+  const slash = member.indexOf('/', scheme + 3);
+  const origin = slash < 0 ? member : member.slice(0, slash);
+  const target = resolveBackendUrl(origin, { query: null, raw: true, keepEncodedSlashes: false });
+  return target.kind === 'direct' ? { target, pathPrefix: slash < 0 ? '' : member.slice(slash) } : null;
+}

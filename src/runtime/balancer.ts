@@ -244,10 +244,17 @@ export class BalancerRuntime {
   /**
    * choose(), and when no member is usable and the balancer has a `timeout`, look again every timeout/100 until
    * one is or the timeout has passed (mod_proxy_balancer.c find_best_worker). Without a timeout: choose() as is.
+   * A choice made at once is returned as is, not as a Promise: that is every request but the waiting ones, and
+   * sparing them a promise turn is measurable (docs/performance.md).
    */
-  async chooseWaiting(url: string, cookies: readonly string[], onForcedRecovery?: (names: string[]) => void): Promise<StickyChoice> {
-    let choice = this.choose(url, cookies, Date.now(), onForcedRecovery);
+  chooseWaiting(url: string, cookies: readonly string[], onForcedRecovery?: (names: string[]) => void): StickyChoice | Promise<StickyChoice> {
+    const choice = this.choose(url, cookies, Date.now(), onForcedRecovery);
     if (choice.worker || choice.refused || this.timeout <= 0) return choice;
+    return this.waitForMember(choice, url, cookies, onForcedRecovery);
+  }
+
+  private async waitForMember(first: StickyChoice, url: string, cookies: readonly string[], onForcedRecovery?: (names: string[]) => void): Promise<StickyChoice> {
+    let choice = first;
     const timeoutMs = this.timeout * 1000;
     const step = Math.max(1, timeoutMs / 100);
     for (let waited = 0; waited < timeoutMs && !choice.worker; waited += step) {

@@ -3,7 +3,6 @@
  * table, header operations, workers and log sinks. Requests only look things up here.
  */
 import { hostname as osHostname } from 'node:os';
-import type { WriteStream } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type HttpProxy from 'http-proxy';
 import type { HeaderOp, ProxyModel, Server, VirtualHost, WorkerParams } from '../model/types.js';
@@ -11,7 +10,8 @@ import { workerParams } from '../model/workers.js';
 import { BalancerRuntime } from './balancer.js';
 import type { BalancerManager } from './manager/index.js';
 import type { ServerStatus } from './status/index.js';
-import { applicableOps } from './headers.js';
+import { applicableOps, opRuns } from './headers.js';
+import type { AppendFile } from './append-file.js';
 import { accessSinks, type AccessSink, type ErrorLog } from './logs.js';
 import { buildReverseTable, type ReverseTable } from './reverse.js';
 import { RouteTable } from './routes.js';
@@ -25,7 +25,7 @@ export interface Shared {
   readonly balancers: ReadonlyMap<string, BalancerRuntime>;
   /** Member URLs per balancer name, for ProxyPassReverse. */
   memberUrls(name: string): readonly string[] | undefined;
-  readonly logFiles: Map<string, WriteStream>;
+  readonly logFiles: Map<string, AppendFile>;
   /** Open WebSocket tunnels: long-lived, so close() ends them rather than waiting. */
   readonly tunnels: Set<Duplex>;
   closing: boolean;
@@ -60,6 +60,9 @@ export class ServerRuntime {
   readonly reverse: ReverseTable;
   readonly requestOps: readonly HeaderOp[];
   readonly responseOps: readonly HeaderOp[];
+  /** The `Header` operations that run on a proxied response (every one) and on one apx made itself (`always`). */
+  readonly proxiedResponseOps: readonly HeaderOp[];
+  readonly localResponseOps: readonly HeaderOp[];
   readonly access: readonly AccessSink[];
   /** Direct workers per route index (null for balancer targets and exclusions). */
   readonly routeWorkers: readonly (Worker | null)[];
@@ -102,6 +105,8 @@ export class ServerRuntime {
     }
     this.requestOps = req.ops;
     this.responseOps = res.ops;
+    this.proxiedResponseOps = res.ops.filter((op) => opRuns(op, false));
+    this.localResponseOps = res.ops.filter((op) => opRuns(op, true));
     this.access = accessSinks(server.logs.access, accessOverride, shared.model.source.serverRoot, shared.logFiles, (e) => shared.errorLog.log(e));
     this.routeWorkers = server.routes.map((route) => {
       const t = route.target;

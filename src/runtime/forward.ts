@@ -69,6 +69,7 @@ const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', '
 const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
+  const secure = o.target.scheme === 'https' || o.target.scheme === 'wss';
   return new Promise((resolveOutcome) => {
     let settled = false;
     let connected = false;
@@ -99,14 +100,7 @@ export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
     const setup = (preq: ClientRequest): void => {
       proxyReq = preq;
       for (const name of preq.getHeaderNames()) preq.removeHeader(name);
-      const grouped = new Map<string, { name: string; values: string[] }>();
-      for (const [k, v] of o.headers) {
-        const key = k.toLowerCase();
-        const g = grouped.get(key);
-        if (g) g.values.push(v);
-        else grouped.set(key, { name: k, values: [v] });
-      }
-      for (const { name, values } of grouped.values()) preq.setHeader(name, values.length === 1 ? values[0]! : values);
+      setHeaders(preq, o.headers);
       // The request-target exactly as mod_proxy built it; http-proxy's urlJoin would collapse `//`.
       preq.path = o.target.path;
       preq.method = o.method;
@@ -115,7 +109,6 @@ export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
         preq.destroy(Object.assign(new Error('The timeout specified has expired'), { code: 'ETIMEDOUT' }));
       });
       preq.on('socket', (socket: Socket) => {
-        const secure = o.target.scheme === 'https' || o.target.scheme === 'wss';
         if (!socket.connecting) {
           startBody();
           return;
@@ -159,7 +152,6 @@ export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
       settle({ kind: 'read-failed', timedOut, code, message: err.message, bodySent, reused: proxyReq?.reusedSocket === true });
     };
 
-    const secure = o.target.scheme === 'https' || o.target.scheme === 'wss';
     // http-proxy hands req.headers to the ClientRequest constructor, which throws on an invalid value (#1679) and
     // writes the head at once when it sees `Expect` — before apx could set its own headers. apx builds every header
     // from rawHeaders, so the constructor gets none.
@@ -190,4 +182,35 @@ export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
       onError(err as Error & { code?: string });
     }
   });
+}
+
+/**
+ * Set the backend request's headers in order. Node keeps one entry per name, so a name sent more than once
+ * (Cookie, Via, Accept…) is set once with all its values — still one line each on the wire.
+ */
+function setHeaders(preq: ClientRequest, headers: HeaderPairs): void {
+  // A pairwise look for a repeated name is cheaper than a Map for a usual request; a long list goes to the Map.
+  let repeated = headers.length > 16;
+  for (let i = 1; i < headers.length && !repeated; i++) {
+    const k = headers[i]![0];
+    for (let j = 0; j < i; j++) {
+      const prev = headers[j]![0];
+      if (prev.length === k.length && prev.toLowerCase() === k.toLowerCase()) {
+        repeated = true;
+        break;
+      }
+    }
+  }
+  if (!repeated) {
+    for (const [k, v] of headers) preq.setHeader(k, v);
+    return;
+  }
+  const grouped = new Map<string, { name: string; values: string[] }>();
+  for (const [k, v] of headers) {
+    const key = k.toLowerCase();
+    const g = grouped.get(key);
+    if (g) g.values.push(v);
+    else grouped.set(key, { name: k, values: [v] });
+  }
+  for (const { name, values } of grouped.values()) preq.setHeader(name, values.length === 1 ? values[0]! : values);
 }

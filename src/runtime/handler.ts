@@ -3,7 +3,7 @@
  * (with balancer failover), rewrite the response, log. Everything it consults was built at start-up.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resolveBackendUrl, type BackendUrl } from './backend-url.js';
+import { resolveBackendUrl, resolveMemberUrl, type BackendUrl } from './backend-url.js';
 import type { ServerRuntime, Shared } from './context.js';
 import { ERROR_CONTENT_TYPE, errorPage, type ErrorDetail } from './errors.js';
 import { attempt, type AttemptOutcome, type BackendTarget } from './forward.js';
@@ -14,14 +14,13 @@ import {
   forwardRequestHeaders,
   getHeader,
   maxForwards,
-  opRuns,
   pairsFromRaw,
   type ForwardContext,
   type HeaderPairs,
 } from './headers.js';
 import type { LogRecord } from './logformat.js';
 import { writeAccess } from './logs.js';
-import { reverseMapCookie, reverseMapUrl, type ReverseContext } from './reverse.js';
+import { reverseMapCookie, reverseMapUrl, type ReverseContext, type ReverseTable } from './reverse.js';
 import type { RouteResult } from './routes.js';
 import { encodePath, parseRequestTarget, queryIsUnsafe } from './uri.js';
 import { etag, lookupStatic, openFile } from './static.js';
@@ -49,6 +48,8 @@ interface RequestState {
   responseHeaders: HeaderPairs;
   env: Record<string, string>;
   clientHost: string | null;
+  /** The client's request headers as sent (name case and order kept), read once from rawHeaders. */
+  readonly clientHeaders: HeaderPairs;
   /** Requests served on this connection before this one (%k). */
   readonly keepAliveCount: number;
 }
@@ -56,10 +57,11 @@ interface RequestState {
 /** Requests seen per client connection, for %k. */
 const served = new WeakMap<object, number>();
 
-function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | null, rawUrl: string): RequestState {
+function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | null, rawUrl: string, clientHeaders: HeaderPairs): RequestState {
   const socket = req.socket;
   const before = served.get(socket) ?? 0;
   served.set(socket, before + 1);
+  const q = rawUrl.indexOf('?');
   return {
     keepAliveCount: before,
     start: Date.now(),
@@ -67,7 +69,7 @@ function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | 
     bytesOutStart: socket.bytesWritten,
     bytesInStart: socket.bytesRead,
     sr,
-    path: rawUrl.split('?')[0] ?? rawUrl,
+    path: q >= 0 ? rawUrl.slice(0, q) : rawUrl,
     query: null,
     filename: '-',
     handler: '-',
@@ -75,7 +77,14 @@ function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | 
     responseHeaders: [],
     env: {},
     clientHost,
+    clientHeaders,
   };
+}
+
+/** The authority of an absolute-form request-target (`GET http://host/…`), without userinfo; null for origin-form. */
+function absoluteAuthority(rawUrl: string): string | null {
+  if (rawUrl.charCodeAt(0) === 0x2f) return null;
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
 }
 
 export class RequestHandler {
@@ -85,20 +94,17 @@ export class RequestHandler {
     const socket = req.socket;
     const rawUrl = req.url ?? '/';
     const clientHeaders = pairsFromRaw(req.rawHeaders);
-    const absAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
     // An absolute-form target's authority replaces Host (RFC 9112 §3.2.2), for vhost selection only.
-    const clientHost = absAuthority ?? getHeader(clientHeaders, 'host') ?? null;
+    const clientHost = absoluteAuthority(rawUrl) ?? getHeader(clientHeaders, 'host') ?? null;
     const localIp = stripV4Mapped(socket.localAddress);
     const sr = selectServer(lctx, clientHost, localIp);
-    const state = newState(req, sr, clientHost, rawUrl);
-    res.once('close', () =>
-      this.logAccess(req, { status: res.statusCode, connection: !res.writableFinished ? 'X' : res.shouldKeepAlive ? '+' : '-' }, lctx, state, localIp),
-    );
+    const state = newState(req, sr, clientHost, rawUrl, clientHeaders);
     const board = this.shared.status?.board;
-    if (board) {
-      board.begin(sr.label, sr.name);
-      res.once('close', () => board.end(sr.label, sr.name, state.bodyBytes, Number(process.hrtime.bigint() - state.startHr) / 1e6));
-    }
+    if (board) board.begin(sr.label, sr.name);
+    res.once('close', () => {
+      if (board) board.end(sr.label, sr.name, state.bodyBytes, Number(process.hrtime.bigint() - state.startHr) / 1e6);
+      this.logAccess(req, { status: res.statusCode, connection: !res.writableFinished ? 'X' : res.shouldKeepAlive ? '+' : '-' }, lctx, state, localIp);
+    });
     if (this.shared.closing) res.shouldKeepAlive = false;
     // protocol.c/vhost.c: request-line, header and Host limits, before any handler (src/runtime/limits.ts).
     // httpd reads the head with the limits of the connection's default server for its address, before Host picks a vhost.
@@ -132,8 +138,7 @@ export class RequestHandler {
     const limits = selectServer(lctx, null, stripV4Mapped(req.socket.localAddress)).server.limits ?? DEFAULT_LIMITS;
     if (checkRequestHead({ method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits)) return false;
     const rawUrl = req.url ?? '/';
-    const absAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(rawUrl)?.[1]?.replace(/^[^@]*@/, '') ?? null;
-    const clientHost = absAuthority ?? getHeader(clientHeaders, 'host') ?? null;
+    const clientHost = absoluteAuthority(rawUrl) ?? getHeader(clientHeaders, 'host') ?? null;
     const sr = selectServer(lctx, clientHost, stripV4Mapped(req.socket.localAddress));
     const parsed = parseRequestTarget(rawUrl, sr.server.allowEncodedSlashes);
     if (!parsed.ok) return false;
@@ -155,10 +160,10 @@ export class RequestHandler {
       const balancer = this.shared.balancers.get(backend.name);
       // Only members that may upgrade are candidates for a tunnel; otherwise serve it plainly.
       if (!balancer || !balancer.members.some((m) => canUpgrade(m.params.upgrade, m.scheme, requested))) return false;
-      const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
+      const cookies = requestCookies(clientHeaders);
       worker = balancer.choose(`${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`, cookies, Date.now()).worker;
       if (!worker) return false;
-      target = resolveBackendUrl(worker.name + backend.path, { query: backend.query, raw: true, keepEncodedSlashes: false });
+      target = resolveMemberUrl(worker.name, backend.path, backend.query);
     }
     if (!worker || target.kind !== 'direct' || !canUpgrade(worker.params.upgrade, target.scheme, requested)) return false;
     const incoming: HeaderPairs = clientHeaders.map(([k, v]) => [k, v]);
@@ -175,7 +180,7 @@ export class RequestHandler {
     headers.push(['Connection', 'Upgrade'], ['Upgrade', requested]);
     const w = worker;
     const t = target;
-    const state = newState(req, sr, clientHost, rawUrl);
+    const state = newState(req, sr, clientHost, rawUrl, clientHeaders);
     state.path = parsed.path;
     state.query = parsed.query;
     state.handler = 'proxy-server';
@@ -305,29 +310,27 @@ export class RequestHandler {
       return backend.proxyError ? this.proxyError(req, res, state, backend.status, backend.reason, false) : this.sendError(req, res, state, backend.status, {});
     }
 
-    // RequestHeader runs in the fixups phase, before the proxy handler builds its request.
-    const incoming: HeaderPairs = clientHeaders.map(([k, v]) => [k, v]);
-    applyHeaderOps(incoming, sr.requestOps);
+    // RequestHeader runs in the fixups phase, before the proxy handler builds its request (on a copy: the
+    // access log's %{…}i shows what the client sent).
+    let incoming = clientHeaders;
+    if (sr.requestOps.length) {
+      incoming = clientHeaders.map(([k, v]) => [k, v]);
+      applyHeaderOps(incoming, sr.requestOps);
+    }
     const cl = getHeader(clientHeaders, 'content-length');
     const te = getHeader(clientHeaders, 'transfer-encoding');
     const hasBody = te !== undefined || (cl !== undefined && Number(cl) > 0);
     const protocol = `HTTP/${req.httpVersion}`;
     const serverPort = this.serverPort(state, lctx, req.socket.localPort);
+    const clientIp = stripV4Mapped(req.socket.remoteAddress);
 
-    const forwardCtx = (backendHost: string): ForwardContext => ({
-      behaviour: sr.server.headers,
-      clientIp: stripV4Mapped(req.socket.remoteAddress),
-      backendHost,
-      requestHost: state.clientHost,
-      serverName: sr.name,
-      serverPort,
-      protocol,
-    });
-    const buildHeaders = (backendHost: string): HeaderPairs => {
-      const h = forwardRequestHeaders(incoming, forwardCtx(backendHost));
+    /** What the backend is sent for one target: the headers, and the context the response's Via needs. */
+    const forRequest = (backendHost: string): { headers: HeaderPairs; fctx: ForwardContext } => {
+      const fctx: ForwardContext = { behaviour: sr.server.headers, clientIp, backendHost, requestHost: state.clientHost, serverName: sr.name, serverPort, protocol };
+      const headers = forwardRequestHeaders(incoming, fctx);
       // mod_proxy_http re-frames the body: a length when the client gave one, else chunked.
-      if (te !== undefined) h.push(['Transfer-Encoding', 'chunked']);
-      return h;
+      if (te !== undefined) headers.push(['Transfer-Encoding', 'chunked']);
+      return { headers, fctx };
     };
 
     if (backend.kind === 'direct') {
@@ -344,7 +347,8 @@ export class RequestHandler {
         return this.sendError(req, res, state, 503, {});
       }
       const target: BackendTarget = { scheme: backend.scheme, hostname: backend.hostname, port: backend.port, path: backend.path, socketPath: backend.socketPath };
-      const outcome = await this.forwardOnce(req, res, state, lctx, worker, target, method, buildHeaders(backend.hostHeader), hasBody, forwardCtx(backend.hostHeader));
+      const { headers, fctx } = forRequest(backend.hostHeader);
+      const outcome = await this.forwardOnce(req, res, state, lctx, worker, target, method, headers, hasBody, fctx);
       return this.finishOutcome(req, res, state, outcome, worker, target, routed, false);
     }
 
@@ -357,12 +361,14 @@ export class RequestHandler {
     state.env['BALANCER_NAME'] = `balancer://${balancer.name}`;
     let attempts = 0;
     let resetRetries = 0;
-    const cookies = clientHeaders.filter(([k]) => k.toLowerCase() === 'cookie').map(([, v]) => v);
-    const balancerUrl = `${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`;
+    const balancerUrl = backend.query !== null ? `${backend.path}?${backend.query}` : backend.path;
+    const forcedRecovery = (names: string[]): void =>
+      this.shared.errorLog.log({ module: 'proxy_balancer', level: 'warn', message: `AH01165: balancer://${balancer.name}: Forcing recovery for worker (${names.join(', ')})` });
     for (;;) {
-      const choice = await balancer.chooseWaiting(balancerUrl, cookies, (names) =>
-        this.shared.errorLog.log({ module: 'proxy_balancer', level: 'warn', message: `AH01165: balancer://${balancer.name}: Forcing recovery for worker (${names.join(', ')})` }),
-      );
+      // Only a sticky balancer reads the cookies (find_session_route).
+      const cookies = balancer.stickySession ? requestCookies(clientHeaders) : NO_COOKIES;
+      const chosen = balancer.chooseWaiting(balancerUrl, cookies, forcedRecovery);
+      const choice = chosen instanceof Promise ? await chosen : chosen;
       if (choice.route !== null) {
         state.env['BALANCER_SESSION_ROUTE'] = choice.route;
         state.env['BALANCER_SESSION_STICKY'] = choice.sticky ?? '';
@@ -388,7 +394,7 @@ export class RequestHandler {
       }
       state.env['BALANCER_WORKER_NAME'] = worker.name;
       if (worker.route) state.env['BALANCER_WORKER_ROUTE'] = worker.route;
-      const member = resolveBackendUrl(worker.name + backend.path, { query: backend.query, raw: true, keepEncodedSlashes: false });
+      const member = resolveMemberUrl(worker.name, backend.path, backend.query);
       if (member.kind !== 'direct') {
         const reason = member.kind === 'error' ? member.reason : `balancer member ${worker.name} is itself a balancer`;
         this.shared.errorLog.log({ module: 'proxy', level: 'error', client: clientLabel(req), message: `AH00898: ${reason} returned by ${parsed.path}` });
@@ -396,7 +402,8 @@ export class RequestHandler {
       }
       state.filename = `proxy:${worker.name}${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`;
       const target: BackendTarget = { scheme: member.scheme, hostname: member.hostname, port: member.port, path: member.path, socketPath: member.socketPath };
-      const outcome = await this.forwardOnce(req, res, state, lctx, worker, target, method, buildHeaders(member.hostHeader), hasBody, forwardCtx(member.hostHeader), balancer.model.failOnStatus);
+      const { headers, fctx } = forRequest(member.hostHeader);
+      const outcome = await this.forwardOnce(req, res, state, lctx, worker, target, method, headers, hasBody, fctx, balancer.model.failOnStatus);
       // A request body already sent (failonstatus) cannot be replayed to another member.
       const replayable = outcome.kind === 'connect-failed' && (outcome.code !== 'EFAILONSTATUS' || !hasBody);
       if (replayable && attempts < balancer.maxAttempts && !res.headersSent) {
@@ -622,12 +629,10 @@ export class RequestHandler {
     if (out.status !== 200) return this.sendError(req, res, state, out.status, {}, out.headers.map(([k, v]) => [k, v]));
     const payload = Buffer.from(out.body, 'latin1');
     const headers: HeaderPairs = [...out.headers.map(([k, v]): [string, string] => [k, v]), ['Content-Length', String(payload.length)]];
-    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    applyHeaderOps(headers, state.sr.proxiedResponseOps, state.clientHeaders);
     if (this.shared.closing) headers.push(['Connection', 'close']);
     state.responseHeaders = headers;
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    res.writeHead(200, flat);
+    res.writeHead(200, flatten(headers));
     if (req.method === 'HEAD') return void res.end();
     state.bodyBytes = payload.length;
     res.end(payload);
@@ -654,7 +659,7 @@ export class RequestHandler {
       path: state.path,
       query: state.query,
       body,
-      referer: getHeader(pairsFromRaw(req.rawHeaders), 'referer') ?? null,
+      referer: getHeader(state.clientHeaders, 'referer') ?? null,
       serverName: state.clientHost ? hostOnly(state.clientHost) : state.sr.name,
       origin: `${rctx.scheme}://${rctx.authority}`,
     });
@@ -689,12 +694,10 @@ export class RequestHandler {
       headers.push(['Content-Length', String(found.size)]);
       if (found.contentType) headers.push(['Content-Type', found.contentType]);
     }
-    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    applyHeaderOps(headers, state.sr.proxiedResponseOps, state.clientHeaders);
     if (this.shared.closing) headers.push(['Connection', 'close']);
     state.responseHeaders = headers;
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    res.writeHead(notModified ? 304 : 200, flat);
+    res.writeHead(notModified ? 304 : 200, flatten(headers));
     if (notModified || method === 'HEAD') return void res.end();
     const stream = openFile(found.file);
     stream.on('data', (c: Buffer | string) => {
@@ -717,42 +720,53 @@ export class RequestHandler {
     const sr = state.sr;
     const status = backendRes.statusCode ?? 502;
     const headers = filterResponseHeaders(pairsFromRaw(backendRes.rawHeaders), status);
-    const rctx = this.reverseContext(req, lctx, state);
-    const rules = sr.reverse.urlRules(state.path);
+    // ProxyPassReverse and friends: the rules and the server's own URL are only worked out for a header they rewrite.
+    let rules: ReturnType<ReverseTable['urlRules']> | null = null;
+    let rctx: ReverseContext | null = null;
     for (const pair of headers) {
       const k = pair[0].toLowerCase();
       if (k === 'location' || k === 'content-location' || k === 'uri' || k === 'destination') {
-        if (rules.length) pair[1] = reverseMapUrl(pair[1], rules, (n) => this.shared.memberUrls(n), rctx);
+        rules ??= sr.reverse.urlRules(state.path);
+        if (rules.length) pair[1] = reverseMapUrl(pair[1], rules, (n) => this.shared.memberUrls(n), (rctx ??= this.reverseContext(req, lctx, state)));
       } else if (k === 'set-cookie') pair[1] = reverseMapCookie(pair[1], sr.reverse);
     }
     addResponseVia(headers, fctx, `HTTP/${backendRes.httpVersion}`);
-    applyHeaderOps(headers, sr.responseOps.filter((op) => opRuns(op, false)), pairsFromRaw(req.rawHeaders));
+    if (sr.proxiedResponseOps.length) applyHeaderOps(headers, sr.proxiedResponseOps, state.clientHeaders);
     if (this.shared.closing) headers.push(['Connection', 'close']);
     state.responseHeaders = headers;
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    res.writeHead(status, backendRes.statusMessage ?? '', flat);
-    // mod_proxy_http counts the status line (without CRLF) and the body as read from the backend.
-    worker.read += `HTTP/${backendRes.httpVersion} ${status} ${backendRes.statusMessage ?? ''}`.trimEnd().length;
+    const message = backendRes.statusMessage ?? '';
+    res.writeHead(status, message, flatten(headers));
+    // mod_proxy_http counts the status line (without CRLF) and the body as read from the backend:
+    // `HTTP/x.y NNN reason`, without trailing blanks.
+    worker.read += `HTTP/${backendRes.httpVersion} ${status} ${message}`.trimEnd().length;
+    let aborted = false;
+    const abort = (): void => {
+      if (aborted || backendRes.complete) return;
+      aborted = true;
+      this.shared.errorLog.log({
+        module: 'proxy_http',
+        level: 'error',
+        client: clientLabel(req),
+        message: `AH01110: error reading response from ${worker.name} for ${state.path}: backend connection closed mid-body; client connection aborted`,
+      });
+      res.destroy();
+    };
+    // A backend that stops mid-body errors (aborted) and closes: the client's connection is cut, as httpd does.
+    backendRes.on('error', abort);
+    backendRes.on('close', abort);
+    // The body, counted and copied with backpressure: what pipe() does for one destination, without its seven
+    // listeners on each side (a measurable share of a small response, docs/performance.md). When the client has
+    // gone, write() refuses and the body stays paused, as an unpiped source does.
+    const resume = (): void => void backendRes.resume();
     backendRes.on('data', (c: Buffer) => {
       state.bodyBytes += c.length;
       worker.read += c.length;
-    });
-    const abort = (): void => {
-      if (!backendRes.complete) {
-        this.shared.errorLog.log({
-          module: 'proxy_http',
-          level: 'error',
-          client: clientLabel(req),
-          message: `AH01110: error reading response from ${worker.name} for ${state.path}: backend connection closed mid-body; client connection aborted`,
-        });
-        res.destroy();
+      if (!res.write(c)) {
+        backendRes.pause();
+        if (!res.destroyed) res.once('drain', resume);
       }
-    };
-    backendRes.once('aborted', abort);
-    backendRes.once('error', abort);
-    backendRes.once('close', abort);
-    backendRes.pipe(res);
+    });
+    backendRes.on('end', () => void res.end());
   }
 
   /**
@@ -794,11 +808,9 @@ export class RequestHandler {
     headers.push(['Content-Length', String(body.length)]);
     if (this.shared.closing || status >= 500 || status === 400) headers.push(['Connection', 'close']);
     headers.push(['Content-Type', ERROR_CONTENT_TYPE]);
-    applyHeaderOps(headers, state.sr.responseOps.filter((op) => opRuns(op, true)), pairsFromRaw(req.rawHeaders));
+    applyHeaderOps(headers, state.sr.localResponseOps, state.clientHeaders);
     state.responseHeaders = headers;
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    res.writeHead(status, page.statusMessage, flat);
+    res.writeHead(status, page.statusMessage, flatten(headers));
     if (req.method === 'HEAD') res.end();
     else {
       state.bodyBytes = body.length;
@@ -836,7 +848,7 @@ export class RequestHandler {
       bytesBody: state.bodyBytes,
       bytesOut: Math.max(0, socket.bytesWritten - state.bytesOutStart),
       bytesIn: Math.max(0, socket.bytesRead - state.bytesInStart),
-      requestHeaders: pairsFromRaw(req.rawHeaders),
+      requestHeaders: state.clientHeaders,
       responseHeaders: state.responseHeaders,
       serverName: state.sr.name,
       requestHostname: state.clientHost ? hostOnly(state.clientHost) : state.sr.name,
@@ -850,10 +862,30 @@ export class RequestHandler {
   }
 }
 
+const NO_COOKIES: readonly string[] = [];
+
+/** Every Cookie header's value, in order. */
+function requestCookies(headers: HeaderPairs): string[] {
+  const out: string[] = [];
+  for (const [k, v] of headers) if (k.length === 6 && k.toLowerCase() === 'cookie') out.push(v);
+  return out;
+}
+
+/** Header pairs as the flat [name, value, name, value …] list writeHead takes. */
+function flatten(headers: HeaderPairs): string[] {
+  const flat = new Array<string>(headers.length * 2);
+  for (let i = 0; i < headers.length; i++) {
+    flat[2 * i] = headers[i]![0];
+    flat[2 * i + 1] = headers[i]![1];
+  }
+  return flat;
+}
+
 /** Bytes of an HTTP/1.1 request head as sent: request line, header lines, the blank line. */
 function requestHeadBytes(method: string, path: string, headers: HeaderPairs, keepAlive: boolean): number {
-  let n = Buffer.byteLength(`${method} ${path} HTTP/1.1\r\n\r\n`, 'latin1');
-  for (const [k, v] of headers) n += Buffer.byteLength(`${k}: ${v}\r\n`, 'latin1');
+  // Header text is latin1 (one byte per character): `METHOD PATH HTTP/1.1\r\n`, `Name: value\r\n` each, `\r\n`.
+  let n = method.length + 1 + path.length + ' HTTP/1.1\r\n\r\n'.length;
+  for (const [k, v] of headers) n += k.length + v.length + 4;
   // Node's agent adds the Connection header itself (httpd writes `Connection: Keep-Alive`, the same length).
   if (!headers.some(([k]) => k.toLowerCase() === 'connection')) n += (keepAlive ? 'Connection: keep-alive\r\n' : 'Connection: close\r\n').length;
   return n;

@@ -44,7 +44,7 @@ export interface RequestHead {
  * count, as in httpd.
  */
 export function checkRequestHead(head: RequestHead, limits: RequestLimits = DEFAULT_LIMITS): Refusal | null {
-  const lineLength = head.method.length + 1 + head.url.length + 1 + `HTTP/${head.httpVersion}`.length;
+  const lineLength = head.method.length + 1 + head.url.length + 1 + 'HTTP/'.length + head.httpVersion.length;
   // httpd reads the line into a buffer of limit+2 bytes (CRLF included): observed on 2.4.71, 8191 bytes pass.
   if (lineLength > limits.requestLine + 1) {
     return { status: 414, log: `AH00565: request failed: client's request-line exceeds LimitRequestLine (longer than ${limits.requestLine})` };
@@ -61,7 +61,7 @@ export function checkRequestHead(head: RequestHead, limits: RequestLimits = DEFA
     if (name.length + 2 + value.length > limits.fieldSize + 1) {
       return { status: 400, log: `AH00561: Size of a request header field exceeds server limit (LimitRequestFieldSize ${limits.fieldSize}): ${name}` };
     }
-    if (name.toLowerCase() === 'host') {
+    if (name.length === 4 && name.toLowerCase() === 'host') {
       hosts++;
       host = value;
     }

@@ -3,9 +3,9 @@
  * follow httpd 2.4's default ErrorLogFormat:
  *   [Wed Nov 25 12:34:59.387988 2026] [proxy:error] [pid 6995] [client 127.0.0.1:51198] AH01114: …
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { AccessLog } from '../model/types.js';
+import { AppendFile } from './append-file.js';
 import { COMBINED, compileLogFormat, type CompiledFormat, type LogRecord } from './logformat.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -102,12 +102,6 @@ export function batchedWriter(stream: NodeJS.WritableStream): (line: string) => 
   };
 }
 
-export interface AccessLogSetup {
-  readonly sinks: AccessSink[];
-  /** File streams this setup opened (closed on shutdown). */
-  readonly files: WriteStream[];
-}
-
 /**
  * Access log sinks for one server. With `override` (startProxy's accessLog option) every line goes there in the
  * server's first CustomLog format (combined when it has none); `null` turns access logging off. Otherwise each
@@ -117,7 +111,7 @@ export function accessSinks(
   logs: readonly AccessLog[],
   override: NodeJS.WritableStream | null | undefined,
   serverRoot: string | null,
-  files: Map<string, WriteStream>,
+  files: Map<string, AppendFile>,
   report: (e: ErrorEntry) => void,
 ): AccessSink[] {
   if (override === null) return [];
@@ -135,7 +129,7 @@ export function accessSinks(
     const path = isAbsolute(target) ? target : resolve(serverRoot ?? process.cwd(), target);
     let stream = files.get(path);
     if (!stream) {
-      stream = createWriteStream(path, { flags: 'a' });
+      stream = new AppendFile(path);
       stream.on('error', (err) =>
         report({ module: 'log_config', level: 'error', os: err.message, message: `AH00649: could not open transfer log file ${path}; access lines for it are dropped` }),
       );

@@ -19,13 +19,32 @@ export interface ListenerContext {
 /** vhost.c: by address (exact IP before `*`), then Host against ServerName/ServerAlias; the first is the default. */
 export function selectServer(ctx: ListenerContext, host: string | null, localIp: string): ServerRuntime {
   if (ctx.candidates.length === 0) return ctx.main;
-  const exact = ctx.candidates.filter((s) => 'addresses' in s.server && s.server.addresses.some((a) => a.host === localIp));
-  const list = exact.length ? exact : ctx.candidates;
+  const list = byAddress(ctx, localIp);
   if (host) {
     const h = hostOnly(host).toLowerCase().replace(/\.$/, '');
     for (const s of list) if (s.matches(h)) return s;
   }
   return list[0]!;
+}
+
+/**
+ * The vhosts an address selects (exact IP before `*`), worked out once per listener and local address: every
+ * request asks, two or three times, and the answer only changes with the configuration (a new generation brings
+ * new ListenerContexts).
+ */
+const addressLists = new WeakMap<ListenerContext, Map<string, readonly ServerRuntime[]>>();
+
+function byAddress(ctx: ListenerContext, localIp: string): readonly ServerRuntime[] {
+  let lists = addressLists.get(ctx);
+  if (!lists) addressLists.set(ctx, (lists = new Map()));
+  let list = lists.get(localIp);
+  if (!list) {
+    const exact = ctx.candidates.filter((s) => 'addresses' in s.server && s.server.addresses.some((a) => a.host === localIp));
+    list = exact.length ? exact : ctx.candidates;
+    // A listener on `*` sees as many local addresses as the host has; a bound keeps a hostile client from growing it.
+    if (lists.size < 64) lists.set(localIp, list);
+  }
+  return list;
 }
 
 /**
@@ -66,4 +85,5 @@ export function hostPort(host: string): number | null {
   return m && !host.endsWith(']') ? Number(m[1]) : null;
 }
 
-export const stripV4Mapped = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+export const stripV4Mapped = (ip: string | undefined): string =>
+  ip === undefined ? '' : ip.startsWith('::ffff:') ? ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '') : ip;

@@ -48,6 +48,8 @@ function hexVal(c: number): number {
  */
 export function normalizePath(input: string, mergeSlashes = true): string | null {
   if (input[0] !== '/') return null;
+  // Nothing to decode, merge or resolve: the usual path is already normal.
+  if (!input.includes('%') && !input.includes('/.') && !(mergeSlashes && input.includes('//'))) return input;
   const path = input.split('');
   let ok = true;
   let l = 1;
@@ -162,7 +164,11 @@ export function parseRequestTarget(target: string, encodedSlashes: EncodedSlashe
  * `/` and ``~$-_.+!*'(),;:@&=`` stay; every other byte is %XX (upper case). Under AllowEncodedSlashes NoDecode a
  * `%2F` left in the path stays as is.
  */
+/** A path of only the characters enc_path leaves as they are. */
+const PLAIN_PATH = /^[A-Za-z0-9/~$\-_.+!*'(),;:@&=]*$/;
+
 export function encodePath(path: string, keepEncodedSlashes = false): string {
+  if (PLAIN_PATH.test(path)) return path;
   let out = '';
   const bytes = Buffer.from(path, 'utf8');
   for (let i = 0; i < bytes.length; i++) {

@@ -149,14 +149,17 @@ describe('balancer timeout (find_best_worker waits for a usable member)', () => 
 
       b.members[0]!.status.disabled = true;
       let settled = false;
-      const none = b.chooseWaiting('/', []).then((c) => ((settled = true), c));
+      const none = Promise.resolve(b.chooseWaiting('/', [])).then((c) => ((settled = true), c));
       await vi.advanceTimersByTimeAsync(900);
       expect(settled).toBe(false);
       await vi.advanceTimersByTimeAsync(200);
       expect((await none).worker).toBeNull();
 
+      // Without a timeout the answer comes at once, not as a promise.
       const noTimeout = runtime(balancer('c', [['http://a:80', {}, { disabled: true }]]));
-      expect((await noTimeout.chooseWaiting('/', [])).worker).toBeNull();
+      const immediate = noTimeout.chooseWaiting('/', []);
+      expect(immediate).not.toBeInstanceOf(Promise);
+      expect((await immediate).worker).toBeNull();
     } finally {
       vi.useRealTimers();
     }

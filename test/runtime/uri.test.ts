@@ -17,8 +17,15 @@ describe('normalizePath (ap_normalize_path: decode unreserved, merge slashes, do
     ['/a%2Fb', '/a%2Fb'],
     ['/a/...', '/a/...'],
     ['/..a', '/..a'],
+    ['/a/.b/c.', '/a/.b/c.'],
+    ['/a.b/c-d_e~f', '/a.b/c-d_e~f'],
+    ['/', '/'],
   ])('%s → %s', (input, out) => {
     expect(normalizePath(input)).toBe(out);
+  });
+  it('merges slashes only when asked (MergeSlashes)', () => {
+    expect(normalizePath('/a//b', false)).toBe('/a//b');
+    expect(normalizePath('/a//./b', false)).toBe('/a//b');
   });
   it.each([['/../x'], ['/a/../../x'], ['/%2e%2e/x'], ['x'], [''], ['/a/%zz'], ['/a%2']])('%s is refused (400)', (input) => {
     expect(normalizePath(input)).toBeNull();
@@ -47,6 +54,9 @@ describe('encodePath (ap_proxy_canonenc, enc_path)', () => {
     ['/100%', '/100%25'],
     ['/a"b<c>', '/a%22b%3Cc%3E'],
     ['/q?x#y', '/q%3Fx%23y'],
+    ['/plain/Path-1_2.3~x', '/plain/Path-1_2.3~x'],
+    ['/a%b', '/a%25b'],
+    ['', ''],
   ])('%s → %s', (input, out) => {
     expect(encodePath(input)).toBe(out);
   });
