@@ -25,6 +25,8 @@
  *   npm run bench:serve -- [--scenario http,https,ws] [--connections 1000[,100…]] [--duration 10] [--warmup 3]
  *                          [--rounds 2] [--threads 2] [--apx-args "--workers 2"] [--only apx,apache] [--check]
  *                          [--ws-size 32] [--ws-procs 2] [--echo-workers 1] [--apx-node-args "--cpu-prof --cpu-prof-dir=DIR"]
+ * `--only …,node` adds the Node floor (bench/lib/node-floor.ts: a bare node:http proxy, the least a Node proxy does)
+ * for scale; it is not run by default.
  * --connections, --duration and --warmup apply to every scenario; without them http and https run 1,000
  * connections, 10 s after 3 s of warm-up, and ws 100 and 1,000 connections, 6 s after 2 s.
  * --check exits 1 when a target is missed (by default the bench only reports).
@@ -44,9 +46,11 @@ import { cpuUs, maxProcessMb, processTree, rssMb, samplePeak } from './lib/procs
 import {
   ALL_SCENARIOS,
   ALL_TARGETS,
+  DEFAULT_TARGETS,
   backendAlone,
   startApacheProxy,
   startApx,
+  startNodeFloor,
   startBackends,
   startNginxProxy,
   type Backends,
@@ -103,7 +107,7 @@ export function options(argv: readonly string[]): Options {
     threads: 2,
     apxArgs: [],
     apxNodeArgs: [],
-    only: [...ALL_TARGETS],
+    only: [...DEFAULT_TARGETS],
     check: false,
     wsSize: 32,
     wsProcs: 2,
@@ -432,6 +436,7 @@ async function runScenario(scenario: Scenario, o: Options, dir: string, backends
       apache: () => startApacheProxy(scenario, backends, certs),
       nginx: () => startNginxProxy(scenario, dir, backends, certs),
       apx: () => startApx(scenario, dir, backends, certs, o.apxArgs, o.apxNodeArgs),
+      node: () => startNodeFloor(scenario, dir, backends, certs),
     };
     for (const name of o.only) {
       try {

@@ -25,11 +25,14 @@ const NGINX = '/usr/sbin/nginx';
 const SAMPLE = fileURLToPath(new URL('../../../samples/000-default.balancer.conf', import.meta.url));
 const APX_BIN = fileURLToPath(new URL('../../../bin/apx.js', import.meta.url));
 const WS_ECHO = fileURLToPath(new URL('./ws-echo.js', import.meta.url));
+const NODE_FLOOR = fileURLToPath(new URL('./node-floor.js', import.meta.url));
 
 export type Scenario = 'http' | 'https' | 'ws';
 export const ALL_SCENARIOS: readonly Scenario[] = ['http', 'https', 'ws'];
-export type TargetName = 'backend' | 'apache' | 'nginx' | 'apx';
-export const ALL_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx'];
+export type TargetName = 'backend' | 'apache' | 'nginx' | 'apx' | 'node';
+export const ALL_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx', 'node'];
+/** What runs without --only: the floor (`node`) is asked for by name, for the analysis in docs/performance.md. */
+export const DEFAULT_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx'];
 
 /** The path the WebSocket clients ask for, on every server. */
 export const WS_PATH = '/ws/echo';
@@ -235,6 +238,21 @@ export async function startApx(
     throw new Error(`${err instanceof Error ? err.message : String(err)}${out ? `: ${out}` : ''}`);
   }
   return { name: 'apx', label: `apx serve${extra.length ? ` ${extra.join(' ')}` : ''}`, url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/** The Node.js floor (bench/lib/node-floor.ts) in front of the same two members; not a WebSocket proxy. */
+export async function startNodeFloor(scenario: Scenario, dir: string, b: Backends, certs: CertPair | null): Promise<Server | string> {
+  if (scenario === 'ws') return 'not measured: the Node floor forwards HTTP only';
+  const port = await freePort();
+  const tls = scenario === 'https' && certs ? [certs.certFile, certs.keyFile] : [];
+  const child = spawnServer(process.execPath, [NODE_FLOOR, String(port), b.http.join(','), ...tls], join(dir, `node-floor-${scenario}.out`));
+  try {
+    await waitUp(child, port, 'the Node floor');
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { name: 'node', label: 'Node floor (node:http proxy)', url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
 }
 
 /** The backend alone, for scale: the HTTP members (plain HTTP), or the WebSocket echo server. */
