@@ -60,9 +60,13 @@ export class ServerRuntime {
   readonly reverse: ReverseTable;
   readonly requestOps: readonly HeaderOp[];
   readonly responseOps: readonly HeaderOp[];
-  /** The `Header` operations that run on a proxied response (every one) and on one apx made itself (`always`). */
-  readonly proxiedResponseOps: readonly HeaderOp[];
-  readonly localResponseOps: readonly HeaderOp[];
+  /**
+   * The `Header` operations by the responses they run on (worked out once, not per response): every one on a
+   * response that is not an error page apx made (proxied, a DocumentRoot file, a handler page), only the `always`
+   * ones on apx's own error pages (mod_headers' err_headers_out table).
+   */
+  readonly successResponseOps: readonly HeaderOp[];
+  readonly errorResponseOps: readonly HeaderOp[];
   readonly access: readonly AccessSink[];
   /** Direct workers per route index (null for balancer targets and exclusions). */
   readonly routeWorkers: readonly (Worker | null)[];
@@ -105,8 +109,8 @@ export class ServerRuntime {
     }
     this.requestOps = req.ops;
     this.responseOps = res.ops;
-    this.proxiedResponseOps = res.ops.filter((op) => opRuns(op, false));
-    this.localResponseOps = res.ops.filter((op) => opRuns(op, true));
+    this.successResponseOps = res.ops.filter((op) => opRuns(op, false));
+    this.errorResponseOps = res.ops.filter((op) => opRuns(op, true));
     this.access = accessSinks(server.logs.access, accessOverride, shared.model.source.serverRoot, shared.logFiles, (e) => shared.errorLog.log(e));
     this.routeWorkers = server.routes.map((route) => {
       const t = route.target;

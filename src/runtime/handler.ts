@@ -629,7 +629,7 @@ export class RequestHandler {
     if (out.status !== 200) return this.sendError(req, res, state, out.status, {}, out.headers.map(([k, v]) => [k, v]));
     const payload = Buffer.from(out.body, 'latin1');
     const headers: HeaderPairs = [...out.headers.map(([k, v]): [string, string] => [k, v]), ['Content-Length', String(payload.length)]];
-    applyHeaderOps(headers, state.sr.proxiedResponseOps, state.clientHeaders);
+    applyHeaderOps(headers, state.sr.successResponseOps, state.clientHeaders);
     if (this.shared.closing) headers.push(['Connection', 'close']);
     state.responseHeaders = headers;
     res.writeHead(200, flatten(headers));
@@ -694,7 +694,7 @@ export class RequestHandler {
       headers.push(['Content-Length', String(found.size)]);
       if (found.contentType) headers.push(['Content-Type', found.contentType]);
     }
-    applyHeaderOps(headers, state.sr.proxiedResponseOps, state.clientHeaders);
+    applyHeaderOps(headers, state.sr.successResponseOps, state.clientHeaders);
     if (this.shared.closing) headers.push(['Connection', 'close']);
     state.responseHeaders = headers;
     res.writeHead(notModified ? 304 : 200, flatten(headers));
@@ -731,7 +731,7 @@ export class RequestHandler {
       } else if (k === 'set-cookie') pair[1] = reverseMapCookie(pair[1], sr.reverse);
     }
     addResponseVia(headers, fctx, `HTTP/${backendRes.httpVersion}`);
-    if (sr.proxiedResponseOps.length) applyHeaderOps(headers, sr.proxiedResponseOps, state.clientHeaders);
+    if (sr.successResponseOps.length) applyHeaderOps(headers, sr.successResponseOps, state.clientHeaders);
     if (this.shared.closing) headers.push(['Connection', 'close']);
     state.responseHeaders = headers;
     const message = backendRes.statusMessage ?? '';
@@ -808,7 +808,7 @@ export class RequestHandler {
     headers.push(['Content-Length', String(body.length)]);
     if (this.shared.closing || status >= 500 || status === 400) headers.push(['Connection', 'close']);
     headers.push(['Content-Type', ERROR_CONTENT_TYPE]);
-    applyHeaderOps(headers, state.sr.localResponseOps, state.clientHeaders);
+    applyHeaderOps(headers, state.sr.errorResponseOps, state.clientHeaders);
     state.responseHeaders = headers;
     res.writeHead(status, page.statusMessage, flatten(headers));
     if (req.method === 'HEAD') res.end();
