@@ -20,8 +20,12 @@ function duplicate(handle: object): Promise<object> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
+    let back: object | null = null;
     child.once('error', reject);
-    child.once('message', (_m, h) => (h ? resolve(h as object) : reject(new Error('no handle came back'))));
+    child.once('message', (_m, h) => (back = (h as object | undefined) ?? null));
+    // Resolve once the child is gone: while its copy of the socket is open the kernel still completes handshakes for
+    // the port (then resets them when the child exits), which a loaded machine made visible as ECONNRESET.
+    child.once('exit', () => (back ? resolve(back) : reject(new Error('no handle came back'))));
     child.send({ dup: true }, handle as never);
   });
 }
