@@ -130,8 +130,17 @@ export function accessSinks(
     let stream = files.get(path);
     if (!stream) {
       stream = new AppendFile(path);
-      stream.on('error', (err) =>
-        report({ module: 'log_config', level: 'error', os: err.message, message: `AH00649: could not open transfer log file ${path}; access lines for it are dropped` }),
+      // mod_log_config's two failures: the file cannot be opened (AH00649), or a write fails (AH00646: a full disk).
+      stream.on('error', (err: NodeJS.ErrnoException) =>
+        report({
+          module: 'log_config',
+          level: 'error',
+          os: err.message,
+          message:
+            err.syscall === 'open'
+              ? `AH00649: could not open transfer log file ${path}; access lines for it are dropped`
+              : `AH00646: Error writing to ${path}; access lines for it are dropped from now on`,
+        }),
       );
       files.set(path, stream);
     }

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppendFile } from '../../src/runtime/append-file.js';
-import { batchedWriter } from '../../src/runtime/logs.js';
+import { accessSinks, batchedWriter } from '../../src/runtime/logs.js';
+import { accessLog } from './fixture.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,5 +59,27 @@ describe('AppendFile (CustomLog files written with a blocking write per turn)', 
     await ended(file);
     await closed;
     expect(file.closed).toBe(true);
+  });
+});
+
+describe('CustomLog files that fail (mod_log_config AH00649 / AH00646)', () => {
+  const failures = async (target: string): Promise<string[]> => {
+    const reported: string[] = [];
+    const files = new Map<string, AppendFile>();
+    const [sink] = accessSinks([accessLog('%h', target)], undefined, null, files, (e) => reported.push(e.message));
+    const file = files.get(target)!;
+    const failed = once(file, 'error');
+    sink!.write('127.0.0.1\n');
+    await failed;
+    return reported;
+  };
+
+  it('a file that cannot be opened is AH00649', async () => {
+    const target = join(tempFile(), 'missing-dir', 'access.log');
+    expect(await failures(target)).toEqual([`AH00649: could not open transfer log file ${target}; access lines for it are dropped`]);
+  });
+
+  it.runIf(existsSync('/dev/full'))('a write that fails (a full disk: /dev/full) is AH00646', async () => {
+    expect(await failures('/dev/full')).toEqual(['AH00646: Error writing to /dev/full; access lines for it are dropped from now on']);
   });
 });
