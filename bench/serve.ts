@@ -23,8 +23,10 @@
  * concurrent keep-alive connections. Issue 7 (https, ws): apx ≥ Apache on requests/s (messages/s) and p99.
  *
  *   npm run bench:serve -- [--scenario http,https,ws] [--connections 1000[,100…]] [--duration 10] [--warmup 3]
- *                          [--rounds 2] [--threads 2] [--apx-args "--workers 2"] [--only apx,apache] [--check]
+ *                          [--rounds 2] [--threads 2] [--apx-args "--workers 2"] [--only apx,apache] [--compare-apx DIR] [--check]
  *                          [--ws-size 32] [--ws-procs 2] [--echo-workers 1] [--apx-node-args "--cpu-prof --cpu-prof-dir=DIR"]
+ * `--compare-apx DIR` measures another built checkout of apx (say, main before a change) as the `base` row, beside
+ * this build's, in the same rounds — the way to compare two builds on a machine whose speed drifts between runs.
  * `--only …,node` adds the Node floor (bench/lib/node-floor.ts: a bare node:http proxy, the least a Node proxy does)
  * for scale; it is not run by default.
  * --connections, --duration and --warmup apply to every scenario; without them http and https run 1,000
@@ -32,11 +34,11 @@
  * --check exits 1 when a target is missed (by default the bench only reports).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disposeAllApache } from '../test/support/apache.js';
 import { portAccepts } from '../test/support/ports.js';
@@ -75,6 +77,8 @@ interface Options {
   apxArgs: string[];
   /** Node flags for apx (e.g. --cpu-prof --cpu-prof-dir=DIR). */
   apxNodeArgs: string[];
+  /** --compare-apx: another checkout's bin/apx.js, measured as the `base` row beside this build's `apx`. */
+  compareApx: string | null;
   only: TargetName[];
   check: boolean;
   wsSize: number;
@@ -97,6 +101,15 @@ const DEFAULT_TIMES: Record<Scenario, { durationS: number; warmupS: number }> = 
 /** A bad flag: printed as one line, without a stack. */
 class UsageError extends Error {}
 
+/** --compare-apx DIR: the checkout's launcher, which must exist (and the checkout be built). */
+function compareBin(dir: string): string {
+  const bin = resolvePath(dir, 'bin', 'apx.js');
+  if (!existsSync(bin) || !existsSync(resolvePath(dir, 'dist', 'src', 'cli', 'main.js'))) {
+    throw new UsageError(`--compare-apx: ${dir} is not a built apx checkout (no bin/apx.js or dist/; run npm install there)`);
+  }
+  return bin;
+}
+
 export function options(argv: readonly string[]): Options {
   const o: Options = {
     scenarios: [...ALL_SCENARIOS],
@@ -107,6 +120,7 @@ export function options(argv: readonly string[]): Options {
     threads: 2,
     apxArgs: [],
     apxNodeArgs: [],
+    compareApx: null,
     only: [...DEFAULT_TARGETS],
     check: false,
     wsSize: 32,
@@ -139,6 +153,7 @@ export function options(argv: readonly string[]): Options {
     else if (a === '--apx-args') o.apxArgs = next().split(/\s+/).filter(Boolean);
     else if (a === '--apx-node-args') o.apxNodeArgs = next().split(/\s+/).filter(Boolean);
     else if (a === '--only') o.only = list(ALL_TARGETS);
+    else if (a === '--compare-apx') o.compareApx = compareBin(next());
     else if (a === '--check') o.check = true;
     else if (a === '--ws-size') {
       o.wsSize = num(next());
@@ -147,6 +162,8 @@ export function options(argv: readonly string[]): Options {
     else if (a === '--echo-workers') o.echoWorkers = num(next());
     else throw new UsageError(`unknown option ${a} (see the comment at the top of bench/serve.ts)`);
   }
+  // --compare-apx measures the other build beside this one, right after it in every round.
+  if (o.compareApx && !o.only.includes('base')) o.only.splice(o.only.includes('apx') ? o.only.indexOf('apx') + 1 : o.only.length, 0, 'base');
   if (o.warmupS !== null && (!Number.isFinite(o.warmupS) || o.warmupS < 0)) throw new UsageError('--warmup: a number of seconds ≥ 0');
   return o;
 }
@@ -437,6 +454,8 @@ async function runScenario(scenario: Scenario, o: Options, dir: string, backends
       nginx: () => startNginxProxy(scenario, dir, backends, certs),
       apx: () => startApx(scenario, dir, backends, certs, o.apxArgs, o.apxNodeArgs),
       node: () => startNodeFloor(scenario, dir, backends, certs),
+      base: async () =>
+        o.compareApx ? startApx(scenario, dir, backends, certs, o.apxArgs, o.apxNodeArgs, o.compareApx) : 'not measured: give --compare-apx DIR (another checkout, built)',
     };
     for (const name of o.only) {
       try {

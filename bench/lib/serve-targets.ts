@@ -29,8 +29,8 @@ const NODE_FLOOR = fileURLToPath(new URL('./node-floor.js', import.meta.url));
 
 export type Scenario = 'http' | 'https' | 'ws';
 export const ALL_SCENARIOS: readonly Scenario[] = ['http', 'https', 'ws'];
-export type TargetName = 'backend' | 'apache' | 'nginx' | 'apx' | 'node';
-export const ALL_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx', 'node'];
+export type TargetName = 'backend' | 'apache' | 'nginx' | 'apx' | 'base' | 'node';
+export const ALL_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx', 'base', 'node'];
 /** What runs without --only: the floor (`node`) is asked for by name, for the analysis in docs/performance.md. */
 export const DEFAULT_TARGETS: readonly TargetName[] = ['backend', 'apache', 'nginx', 'apx'];
 
@@ -209,7 +209,11 @@ ${tls}${ws}    location / {
   return { name: 'nginx', label: 'nginx (reference)', url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
 }
 
-/** `extra`: apx serve flags (`--workers 1`); `nodeArgs`: Node flags for apx's processes (`--cpu-prof …`; cluster workers inherit them). */
+/**
+ * `extra`: apx serve flags (`--workers 1`); `nodeArgs`: Node flags for apx's processes (`--cpu-prof …`; cluster
+ * workers inherit them); `base`: another checkout's bin/apx.js, run as the `base` target (--compare-apx), so two
+ * builds are measured in the same run.
+ */
 export async function startApx(
   scenario: Scenario,
   dir: string,
@@ -217,12 +221,14 @@ export async function startApx(
   certs: CertPair | null,
   extra: readonly string[],
   nodeArgs: readonly string[] = [],
+  base: string | null = null,
 ): Promise<Server> {
   const port = await freePort();
+  const name = base ? 'base' : 'apx';
   const file = join(dir, `000-default.balancer.${scenario}.conf`);
   writeFileSync(file, apacheConfig(scenario, b, '80', certs));
-  const args = [...nodeArgs, APX_BIN, 'serve', file, '--listen', `${HOST}:${port}`, '--access-log', join(dir, `apx-access-${scenario}.log`), ...extra];
-  const outFile = join(dir, `apx-${scenario}.out`);
+  const args = [...nodeArgs, base ?? APX_BIN, 'serve', file, '--listen', `${HOST}:${port}`, '--access-log', join(dir, `${name}-access-${scenario}.log`), ...extra];
+  const outFile = join(dir, `${name}-${scenario}.out`);
   const child = spawnServer(process.execPath, args, outFile);
   try {
     await waitUp(child, port, 'apx serve');
@@ -237,7 +243,8 @@ export async function startApx(
     }
     throw new Error(`${err instanceof Error ? err.message : String(err)}${out ? `: ${out}` : ''}`);
   }
-  return { name: 'apx', label: `apx serve${extra.length ? ` ${extra.join(' ')}` : ''}`, url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
+  const label = base ? `apx serve (base build)${extra.length ? ` ${extra.join(' ')}` : ''}` : `apx serve${extra.length ? ` ${extra.join(' ')}` : ''}`;
+  return { name, label, url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
 }
 
 /** The Node.js floor (bench/lib/node-floor.ts) in front of the same two members; not a WebSocket proxy. */
