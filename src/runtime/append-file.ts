@@ -33,8 +33,12 @@ export class AppendFile extends Writable {
   }
 
   override _writev(chunks: { chunk: string | Buffer }[], callback: (error?: Error | null) => void): void {
-    const parts = chunks.map(({ chunk }) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk));
-    this.writeAll(parts.length === 1 ? parts[0]! : Buffer.concat(parts), callback);
+    // A turn's log lines are strings: one join and one encoding for the batch, not one Buffer per line.
+    if (chunks.every(({ chunk }) => typeof chunk === 'string')) {
+      this.writeAll(Buffer.from(chunks.map(({ chunk }) => chunk as string).join(''), 'utf8'), callback);
+      return;
+    }
+    this.writeAll(Buffer.concat(chunks.map(({ chunk }) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk))), callback);
   }
 
   /** The file is opened without O_NONBLOCK (a FIFO such as /dev/stdout too), so a write waits for room. */
