@@ -13,6 +13,7 @@ import {
   filterResponseHeaders,
   forwardRequestHeaders,
   getHeader,
+  headerValues,
   maxForwards,
   pairsFromRaw,
   type ForwardContext,
@@ -160,7 +161,7 @@ export class RequestHandler {
       const balancer = this.shared.balancers.get(backend.name);
       // Only members that may upgrade are candidates for a tunnel; otherwise serve it plainly.
       if (!balancer || !balancer.members.some((m) => canUpgrade(m.params.upgrade, m.scheme, requested))) return false;
-      const cookies = requestCookies(clientHeaders);
+      const cookies = headerValues(clientHeaders, 'cookie');
       worker = balancer.choose(`${backend.path}${backend.query !== null ? `?${backend.query}` : ''}`, cookies, Date.now()).worker;
       if (!worker) return false;
       target = resolveMemberUrl(worker.name, backend.path, backend.query);
@@ -366,7 +367,7 @@ export class RequestHandler {
       this.shared.errorLog.log({ module: 'proxy_balancer', level: 'warn', message: `AH01165: balancer://${balancer.name}: Forcing recovery for worker (${names.join(', ')})` });
     for (;;) {
       // Only a sticky balancer reads the cookies (find_session_route).
-      const cookies = balancer.stickySession ? requestCookies(clientHeaders) : NO_COOKIES;
+      const cookies = balancer.stickySession ? headerValues(clientHeaders, 'cookie') : NO_COOKIES;
       const chosen = balancer.chooseWaiting(balancerUrl, cookies, forcedRecovery);
       const choice = chosen instanceof Promise ? await chosen : chosen;
       if (choice.route !== null) {
@@ -863,13 +864,6 @@ export class RequestHandler {
 }
 
 const NO_COOKIES: readonly string[] = [];
-
-/** Every Cookie header's value, in order. */
-function requestCookies(headers: HeaderPairs): string[] {
-  const out: string[] = [];
-  for (const [k, v] of headers) if (k.length === 6 && k.toLowerCase() === 'cookie') out.push(v);
-  return out;
-}
 
 /** Header pairs as the flat [name, value, name, value …] list writeHead takes. */
 function flatten(headers: HeaderPairs): string[] {

@@ -14,6 +14,13 @@ export function getHeader(h: HeaderPairs, name: string): string | undefined {
   return undefined;
 }
 
+/** Every value of header `name`, in order (several lines of one name: Cookie, Via …). */
+export function headerValues(h: readonly (readonly [string, string])[], name: string): string[] {
+  const out: string[] = [];
+  for (const [k, v] of h) if (eq(k, name)) out.push(v);
+  return out;
+}
+
 export function removeHeader(h: HeaderPairs, name: string): HeaderPairs {
   return h.filter(([k]) => !eq(k, name));
 }

@@ -5,6 +5,7 @@
  * conditions (`%400,501{User-Agent}i`, `%!200,304{Referer}i`) too. Values are escaped as ap_escape_logitem does
  * (`"` and `\` backslashed, control and non-ASCII bytes as \xhh), so log parsers read apx lines like Apache's.
  */
+import { headerValues } from './headers.js';
 
 /** Everything a log line may need about one request. */
 export interface LogRecord {
@@ -137,12 +138,8 @@ function timeDirective(arg: string | null): (r: LogRecord) => string {
 
 /** Every value of header `name`, joined with ", " as apr_table_get of a merged table shows them. */
 function header(list: readonly (readonly [string, string])[], name: string): string | undefined {
-  const n = name.toLowerCase();
-  let out: string | undefined;
-  for (const [k, v] of list) {
-    if (k.length === n.length && k.toLowerCase() === n) out = out === undefined ? v : `${out}, ${v}`;
-  }
-  return out;
+  const values = headerValues(list, name);
+  return values.length ? values.join(', ') : undefined;
 }
 
 function cookie(list: readonly (readonly [string, string])[], name: string): string | undefined {
