@@ -189,22 +189,6 @@ export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
  * (Cookie, Via, Accept…) is set once with all its values — still one line each on the wire.
  */
 function setHeaders(preq: ClientRequest, headers: HeaderPairs): void {
-  // A pairwise look for a repeated name is cheaper than a Map for a usual request; a long list goes to the Map.
-  let repeated = headers.length > 16;
-  for (let i = 1; i < headers.length && !repeated; i++) {
-    const k = headers[i]![0];
-    for (let j = 0; j < i; j++) {
-      const prev = headers[j]![0];
-      if (prev.length === k.length && prev.toLowerCase() === k.toLowerCase()) {
-        repeated = true;
-        break;
-      }
-    }
-  }
-  if (!repeated) {
-    for (const [k, v] of headers) preq.setHeader(k, v);
-    return;
-  }
   const grouped = new Map<string, { name: string; values: string[] }>();
   for (const [k, v] of headers) {
     const key = k.toLowerCase();
