@@ -4,9 +4,8 @@
  * other hosts), that apx never connects to a host the config does not name, and that it stays up throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:net';
 import { apacheAvailable, apacheSkipReason, createServerRoot, disposeAllApache, startApache, type RunningApache, type ServerRoot } from '../support/apache.js';
-import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
+import { rawRequest, request, startEchoBackend, startTrap, type Backend, type Trap } from '../support/backends.js';
 import type { RunningProxy } from '../../src/runtime/index.js';
 import { startApxOn } from '../support/apx.js';
 import { HARDENING_CASES } from '../runtime/hardening-cases.js';
@@ -17,19 +16,12 @@ let httpd: RunningApache;
 let apx: RunningProxy;
 let apxUrl: string;
 /** A listener no config names: nothing may ever connect to it. */
-let trap: Server;
-let trapPort = 0;
-let trapped = 0;
+let trap: Trap;
 
 describe.skipIf(!apacheAvailable())(`hardening: apx answers hostile requests as Apache does ${apacheSkipReason()}`, () => {
   beforeAll(async () => {
     echo = await startEchoBackend({ name: 'a' });
-    trap = createServer((s) => {
-      trapped++;
-      s.destroy();
-    });
-    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
-    trapPort = (trap.address() as { port: number }).port;
+    trap = await startTrap();
     root = await createServerRoot({ modules: ['proxy_http', 'status'], config: 'ProxyPass /app {{B}}/\n<Location /server-status>\nSetHandler server-status\nRequire all granted\n</Location>\n', vars: { B: echo.url } });
     httpd = await startApache(root);
     const started = await startApxOn(root);
@@ -40,7 +32,7 @@ describe.skipIf(!apacheAvailable())(`hardening: apx answers hostile requests as 
     await apx?.close();
     await disposeAllApache();
     await echo?.close();
-    await new Promise<void>((r) => trap.close(() => r()));
+    await trap?.close();
   });
 
   it('answers every case with Apache\'s status', async () => {
@@ -48,7 +40,7 @@ describe.skipIf(!apacheAvailable())(`hardening: apx answers hostile requests as 
     const mismatches: string[] = [];
     const tableWrong: string[] = [];
     for (const c of HARDENING_CASES) {
-      const bytes = c.bytes.replaceAll('{{TRAP}}', `127.0.0.1:${trapPort}`);
+      const bytes = c.bytes.replaceAll('{{TRAP}}', `127.0.0.1:${trap.port}`);
       const ours = await rawRequest(apxUrl, bytes, { timeoutMs: 5000 });
       const theirs = await rawRequest(httpd.url, bytes, { timeoutMs: 5000 });
       rows.push(`${c.name}\tapache ${theirs.status}\tapx ${ours.status}`);
@@ -59,7 +51,7 @@ describe.skipIf(!apacheAvailable())(`hardening: apx answers hostile requests as 
     // The table (also run by the unit test against apx alone) must say what Apache answers.
     expect(tableWrong).toEqual([]);
     expect(mismatches).toEqual([]);
-    expect(trapped).toBe(0);
+    expect(trap.hits).toBe(0);
     // Still serving.
     expect((await request(`${apxUrl}/app/x`)).status).toBe(200);
   }, 60_000);

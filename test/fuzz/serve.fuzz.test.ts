@@ -8,12 +8,12 @@
  * Deterministic: APX_FUZZ_SEED picks the run, APX_FUZZ_REQUESTS its length; both are printed. A failure names
  * the request (JSON-escaped) so it can be replayed.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from '../../src/config/index.js';
 import { compile } from '../../src/model/index.js';
 import { startProxy, type RunningProxy } from '../../src/runtime/index.js';
-import { request, startEchoBackend, type Backend } from '../support/backends.js';
+import { request, startEchoBackend, startTrap, type Backend, type Trap } from '../support/backends.js';
 import { iterationSeed, mulberry32, seedFromEnv, type Rng } from './prng.js';
 
 const SEED = seedFromEnv(process.env['APX_FUZZ_SEED'], 0x5e4e_2026);
@@ -106,8 +106,7 @@ function exchange(port: number, bytes: string, ms: number): Promise<string> {
 
 describe('apx serve under mutated requests', () => {
   let backend: Backend;
-  let stranger: Server;
-  let strangerHits = 0;
+  let stranger: Trap;
   /** What a mutation puts where `/app/` was: URLs and a Host naming hosts the config does not. */
   let toStranger: string[] = [];
   let proxy: RunningProxy;
@@ -117,13 +116,8 @@ describe('apx serve under mutated requests', () => {
   beforeAll(async () => {
     backend = await startEchoBackend({ name: 'b' });
     // A host the config never names: nothing a client sends may make apx connect here.
-    stranger = createServer((s) => {
-      strangerHits++;
-      s.destroy();
-    });
-    await new Promise<void>((r) => stranger.listen(0, '127.0.0.1', r));
-    const strangerPort = (stranger.address() as { port: number }).port;
-    toStranger = ['http://127.0.0.1:1/', `http://127.0.0.1:${strangerPort}/`, `Host: 127.0.0.1:${strangerPort}\r\n`];
+    stranger = await startTrap();
+    toStranger = ['http://127.0.0.1:1/', `http://127.0.0.1:${stranger.port}/`, `Host: 127.0.0.1:${stranger.port}\r\n`];
     const text = `
 LimitRequestFieldSize 4096
 LimitRequestFields 40
@@ -166,7 +160,7 @@ LimitRequestBody 4096
   afterAll(async () => {
     await proxy?.close();
     await backend?.close();
-    await new Promise((r) => stranger?.close(r));
+    await stranger?.close();
   });
 
   it(`answers ${REQUESTS} mutated requests with a status line or a close, and keeps serving`, async () => {
@@ -193,7 +187,7 @@ LimitRequestBody 4096
     // The mutations must reach the request paths, not just the parser: many requests get through to a 2xx.
     expect(statuses.get('200') ?? 0).toBeGreaterThan(REQUESTS / 10);
     expect(errors.join('').match(/.*internal error.*/g) ?? []).toEqual([]);
-    expect(strangerHits).toBe(0);
+    expect(stranger.hits).toBe(0);
     const after = await request(`http://127.0.0.1:${port}/app/after`, { headers: { Host: 'proxy.test' } });
     expect(after.status).toBe(200);
     expect(after.json<{ url: string }>().url).toBe('/inner/after');

@@ -3,43 +3,35 @@
  * test/differential/hardening.test.ts): every status, no connection to a host the config does not name, the
  * process still serving afterwards; plus the Host validator and the limits' edges.
  */
-import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRequestHead, DEFAULT_LIMITS, validHost } from '../../src/runtime/limits.js';
-import { rawRequest, request, startEchoBackend, type Backend } from '../support/backends.js';
+import { rawRequest, request, startEchoBackend, startTrap, type Backend, type Trap } from '../support/backends.js';
 import { closeAll, model, route, serve, server, type Started } from './fixture.js';
 import { HARDENING_CASES } from './hardening-cases.js';
 
 let echo: Backend;
 let p: Started;
-let trap: Server;
-let trapPort = 0;
-let trapped = 0;
+let trap: Trap;
 
 beforeAll(async () => {
   echo = await startEchoBackend({ name: 'a' });
-  trap = createServer((s) => {
-    trapped++;
-    s.destroy();
-  });
-  await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
-  trapPort = (trap.address() as { port: number }).port;
+  trap = await startTrap();
   p = await serve(model({ mainServer: server({ routes: [route('/app', `${echo.url}/`)] }) }));
 });
 afterAll(async () => {
   await closeAll();
   await echo.close();
-  await new Promise<void>((r) => trap.close(() => r()));
+  await trap.close();
 });
 
 describe('hostile requests', () => {
   it.each(HARDENING_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const r = await rawRequest(p.url, c.bytes.replaceAll('{{TRAP}}', `127.0.0.1:${trapPort}`), { timeoutMs: 5000 });
+    const r = await rawRequest(p.url, c.bytes.replaceAll('{{TRAP}}', `127.0.0.1:${trap.port}`), { timeoutMs: 5000 });
     expect(r.status).toBe(c.apx?.status ?? c.status);
     if (r.status === 200 && /\/app\//.test(c.bytes)) expect(r.json<{ url: string }>().url).toMatch(/^\//);
   });
   it('never connected to a host the config does not name, and still serves', async () => {
-    expect(trapped).toBe(0);
+    expect(trap.hits).toBe(0);
     expect((await request(`${p.url}/app/x`)).status).toBe(200);
   });
   it('logs why it refused', async () => {

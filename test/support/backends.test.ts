@@ -9,6 +9,7 @@ import {
   request,
   startEchoBackend,
   startTextBackend,
+  startTrap,
   type Backend,
 } from './backends.js';
 import { freePort, portAccepts, waitForPort } from './ports.js';
@@ -126,6 +127,22 @@ describe('startEchoBackend', () => {
     expect(r.status).toBe(200);
     expect(r.header('content-length')).toBe('12');
     expect(r.body.length).toBe(0);
+  });
+});
+
+describe('startTrap', () => {
+  it('counts every connection it is offered and closes it', async () => {
+    const trap = await startTrap();
+    try {
+      expect(trap.hits).toBe(0);
+      for (let i = 0; i < 2; i++) {
+        // Closed without a byte of answer: rawRequest reports status 0.
+        expect((await rawRequest(`http://127.0.0.1:${trap.port}`, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 2000 })).status).toBe(0);
+      }
+      expect(trap.hits).toBe(2);
+    } finally {
+      await trap.close();
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOOPBACK } from './ports.js';
 
@@ -257,6 +257,31 @@ async function respond(req: IncomingMessage, res: ServerResponse, received: Rece
 /** A backend answering `text` to everything, like the tutorial's "Hello world!" demo servers. */
 export function startTextBackend(text: string, opts: Omit<EchoBackendOptions, 'body'> = {}): Promise<Backend> {
   return startEchoBackend({ name: text, ...opts, body: text });
+}
+
+/** A listener no config names: it counts and drops every connection, so a test can check nothing reached it. */
+export interface Trap {
+  readonly port: number;
+  /** Connections it has seen. */
+  readonly hits: number;
+  close(): Promise<void>;
+}
+
+export async function startTrap(): Promise<Trap> {
+  let hits = 0;
+  const server = createNetServer((s) => {
+    hits++;
+    s.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, LOOPBACK, r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    get hits() {
+      return hits;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 // ───────────────────────────────────────────── clients ─────────────────────────────────────────────
