@@ -8,14 +8,13 @@
  * hint). SIGHUP re-reads the file (a graceful reload, --workers included).
  */
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { isError } from '../diagnostic.js';
 import { readModelJson } from '../model/index.js';
 import { prepare } from '../pipeline/prepare.js';
 import type { ProxyModel, VirtualHost } from '../model/types.js';
-import { startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
+import { newTicketKeys, startProxy, ListenError, StartupError, type BoundAddress, type ListenOverride, type ReloadableProxy, type RunningProxy, type ServeOptions } from '../runtime/index.js';
 import { acceptDescriptors } from '../runtime/accept.js';
 import { AppendFile } from '../runtime/append-file.js';
 import { isSessionRequest, RemoteSessionStore, serveSessionRequest, sessionStoreForModel, wantsSessionCache, type SessionRequest, type SessionStore } from '../runtime/tls-session-cache.js';
@@ -518,7 +517,7 @@ async function runClustered(model: ProxyModel, options: RunModelOptions & { read
   cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv, process.env['NODE_OPTIONS'], servesTls) });
   // What a worker asking for its job gets: replaced on reload (SIGHUP), its ports pinned once known.
   // Made once here, as mod_ssl makes its ticket keys in the parent: a client resumes its TLS session on any worker.
-  const ticketKeys = randomBytes(48).toString('base64');
+  const ticketKeys = newTicketKeys().toString('base64');
   // SSLSessionCache: one store here for every worker (sized by the config at start; a reload keeps it, as httpd's
   // graceful restart keeps its shmcb).
   const sessions = sessionStoreForModel(model);

@@ -190,7 +190,7 @@ const HANDSHAKE_TIMEOUT_MS = 120_000;
 export async function startProxy(model: ProxyModel, options: ServeOptions = {}): Promise<ReloadableProxy> {
   const plan = planSockets(model, options.listen);
   const tlsNow = socketTls(model, plan);
-  const ticketKeys = options.ticketKeys ?? randomBytes(TICKET_KEYS_BYTES);
+  const ticketKeys = options.ticketKeys ?? newTicketKeys();
   if (ticketKeys.length !== TICKET_KEYS_BYTES) throw new StartupError(`TLS session ticket keys must be ${TICKET_KEYS_BYTES} bytes, not ${ticketKeys.length}`, null);
   // SSLSessionCache is main-server only: every TLS vhost carries the same one. One store for every TLS server here.
   // Kept from start-up: a reload does not move sessions (httpd's graceful restart keeps shmcb too).
@@ -351,6 +351,11 @@ function wantsStatus(model: ProxyModel): boolean {
 
 /** Node's session ticket keys: 16 bytes of name, 16 of HMAC secret, 16 of AES key. */
 const TICKET_KEYS_BYTES = 48;
+
+/** Fresh TLS session ticket keys (ServeOptions.ticketKeys), for a caller that shares them among processes. */
+export function newTicketKeys(): Buffer {
+  return randomBytes(TICKET_KEYS_BYTES);
+}
 
 function createServer(
   tls: ReturnType<typeof tlsOptions>,
