@@ -11,6 +11,7 @@
  * Apache gets the Apache config (Debian's profile: mpm_event defaults, each module's Debian .conf — ssl.conf's
  * session cache and ciphers included), apx the same file, nginx what an nginx admin writes for the same thing.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -228,10 +229,16 @@ export async function startApx(
   const file = join(dir, `000-default.balancer.${scenario}.conf`);
   writeFileSync(file, apacheConfig(scenario, b, '80', certs));
   const args = [...nodeArgs, base ?? APX_BIN, 'serve', file, '--listen', `${HOST}:${port}`, '--access-log', join(dir, `${name}-access-${scenario}.log`), ...extra];
-  const outFile = join(dir, `${name}-${scenario}.out`);
+  const child = await startNodeServer(args, join(dir, `${name}-${scenario}.out`), port, 'apx serve');
+  const label = `apx serve${base ? ' (base build)' : ''}${extra.length ? ` ${extra.join(' ')}` : ''}`;
+  return { name, label, url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/** A Node server process, once it listens on `port`; if it never does, it is stopped and its last output lines told. */
+async function startNodeServer(args: readonly string[], outFile: string, port: number, what: string): Promise<ChildProcess> {
   const child = spawnServer(process.execPath, args, outFile);
   try {
-    await waitUp(child, port, 'apx serve');
+    await waitUp(child, port, what);
   } catch (err) {
     await stopChild(child);
     await sleep(100);
@@ -243,8 +250,7 @@ export async function startApx(
     }
     throw new Error(`${err instanceof Error ? err.message : String(err)}${out ? `: ${out}` : ''}`);
   }
-  const label = base ? `apx serve (base build)${extra.length ? ` ${extra.join(' ')}` : ''}` : `apx serve${extra.length ? ` ${extra.join(' ')}` : ''}`;
-  return { name, label, url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
+  return child;
 }
 
 /** The Node.js floor (bench/lib/node-floor.ts) in front of the same two members; not a WebSocket proxy. */
@@ -252,13 +258,7 @@ export async function startNodeFloor(scenario: Scenario, dir: string, b: Backend
   if (scenario === 'ws') return 'not measured: the Node floor forwards HTTP only';
   const port = await freePort();
   const tls = scenario === 'https' && certs ? [certs.certFile, certs.keyFile] : [];
-  const child = spawnServer(process.execPath, [NODE_FLOOR, String(port), b.http.join(','), ...tls], join(dir, `node-floor-${scenario}.out`));
-  try {
-    await waitUp(child, port, 'the Node floor');
-  } catch (err) {
-    await stopChild(child);
-    throw err;
-  }
+  const child = await startNodeServer([NODE_FLOOR, String(port), b.http.join(','), ...tls], join(dir, `node-floor-${scenario}.out`), port, 'the Node floor');
   return { name: 'node', label: 'Node floor (node:http proxy)', url: targetUrl(scenario, port), pid: child.pid!, stop: () => stopChild(child) };
 }
 
