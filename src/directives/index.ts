@@ -53,5 +53,5 @@ export {
   type ParamContext,
   type ParamDirective,
 } from './params.js';
-export { DIRECTIVE_SHAPES, directiveShape, checkArity, type ArgKind, type ArgSpec, type ArgForm, type DirectiveShape } from './shapes.js';
+export { DIRECTIVE_SHAPES, directiveShape, checkArity, parseFlag, type ArgKind, type ArgSpec, type ArgForm, type DirectiveShape } from './shapes.js';
 export { REWRITE_RULE_FLAGS, REWRITE_COND_FLAGS, rewriteRuleFlag, rewriteCondFlag, validateRewriteFlags, type RewriteFlag } from './rewrite-flags.js';

@@ -43,6 +43,11 @@ export interface ArgSpec {
   readonly optional?: boolean;
   /** This position repeats to the end of the line. */
   readonly repeat?: boolean;
+  /**
+   * Apache's complaint, word for word, when a `flag`/`keyword` argument is none of its values — it then refuses to
+   * start (lint rule invalid-value). `%s` stands for the word as written. Absent: the values are not checked here.
+   */
+  readonly refusal?: string;
 }
 
 export interface ArgForm {
@@ -73,11 +78,20 @@ export interface DirectiveShape extends ArgForm {
   readonly notes?: string;
 }
 
+/**
+ * A FLAG directive's value as httpd reads it (config.c invoke_cmd()): the first word, `On` or `Off` in any case;
+ * the words after it are ignored. null when Apache refuses the line ("… must be On or Off"), no word included.
+ */
+export function parseFlag(args: readonly string[]): boolean | null {
+  const w = args[0]?.toLowerCase();
+  return w === 'on' ? true : w === 'off' ? false : null;
+}
+
 const flag = (name: string, notes?: string): DirectiveShape => ({
   name,
   minArgs: 1,
   maxArgs: 1,
-  args: [{ name: 'On|Off', kind: 'flag' }],
+  args: [{ name: 'On|Off', kind: 'flag', refusal: `${name} must be On or Off` }],
   extraArgsIgnored: true,
   arityMessage: `${name} must be On or Off`,
   ...(notes ? { notes } : {}),
@@ -144,7 +158,7 @@ export const DIRECTIVE_SHAPES: readonly DirectiveShape[] = [
   },
   flag('ProxyPreserveHost', 'Off: the backend gets Host from the ProxyPass URL; On: the client\'s Host.'),
   flag('ProxyRequests', 'On makes an open forward proxy unless access is restricted.'),
-  one('ProxyVia', { name: 'mode', kind: 'keyword', values: ['Off', 'On', 'Full', 'Block'] }, 'Configure Via: proxy header header to one of: on | off | block | full', 'Anything else: "ProxyVia must be one of: off | on | full | block".'),
+  one('ProxyVia', { name: 'mode', kind: 'keyword', values: ['Off', 'On', 'Full', 'Block'], refusal: 'ProxyVia must be one of: off | on | full | block' }, 'Configure Via: proxy header header to one of: on | off | block | full', 'Anything else: "ProxyVia must be one of: off | on | full | block".'),
   flag('ProxyAddHeaders', 'Off drops X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Server.'),
   one('ProxyTimeout', { name: 'seconds', kind: 'integer' }, 'Set the timeout (in seconds) for a proxied connection. This overrides the server timeout', 'atoi(); below 1: "Proxy Timeout must be at least 1 second."'),
   {
@@ -169,7 +183,7 @@ export const DIRECTIVE_SHAPES: readonly DirectiveShape[] = [
     minArgs: 1,
     maxArgs: null,
     args: [
-      { name: 'On|Off', kind: 'flag' },
+      { name: 'On|Off', kind: 'flag', refusal: 'ProxyErrorOverride first parameter must be one of: off | on' },
       { name: 'status', kind: 'integer', optional: true, repeat: true },
     ],
     arityMessage: "ProxyErrorOverride requires at least one argument, use our error handling pages instead of the servers' we are proxying",
@@ -211,7 +225,7 @@ export const DIRECTIVE_SHAPES: readonly DirectiveShape[] = [
   one('DocumentRoot', { name: 'directory', kind: 'path' }, 'Root directory of the document tree', 'Checked at start-up: "DocumentRoot \'x\' is not a directory, or is not readable".'),
   one('Timeout', { name: 'seconds', kind: 'integer' }, 'Timeout duration (sec)', 'atoi() with no check: `Timeout soon` is 0 and accepted.'),
   flag('KeepAlive'),
-  one('AllowEncodedSlashes', { name: 'mode', kind: 'keyword', values: ['On', 'Off', 'NoDecode'] }, "Allow URLs containing '/' encoded as '%2F'", 'Anything else: "AllowEncodedSlashes must be On, Off, or NoDecode".'),
+  one('AllowEncodedSlashes', { name: 'mode', kind: 'keyword', values: ['On', 'Off', 'NoDecode'], refusal: 'AllowEncodedSlashes must be On, Off, or NoDecode' }, "Allow URLs containing '/' encoded as '%2F'", 'Anything else: "AllowEncodedSlashes must be On, Off, or NoDecode".'),
   {
     name: 'Define',
     minArgs: 1,
@@ -273,13 +287,17 @@ export const DIRECTIVE_SHAPES: readonly DirectiveShape[] = [
     notes: 'A second word: "Multiple <ProxyMatch> arguments not (yet) supported."',
   },
   // mod_ssl.c
-  one('SSLEngine', { name: 'mode', kind: 'keyword', values: ['On', 'Off', 'Optional'] }, "SSL switch for the protocol engine ('on', 'off')", 'Anything else: "Argument must be On or Off" (optional is accepted too).'),
+  one('SSLEngine', { name: 'mode', kind: 'keyword', values: ['On', 'Off', 'Optional'], refusal: 'Argument must be On or Off' }, "SSL switch for the protocol engine ('on', 'off')", 'Anything else: "Argument must be On or Off" (optional is accepted too).'),
   one('SSLCertificateFile', { name: 'file', kind: 'path' }, "SSL Server Certificate file ('/path/to/file' - PEM or DER encoded)", 'The file must exist at start-up.'),
   one('SSLCertificateKeyFile', { name: 'file', kind: 'path' }, "SSL Server Private Key file ('/path/to/file' - PEM or DER encoded)", 'The file must exist at start-up.'),
   one('SSLCertificateChainFile', { name: 'file', kind: 'path' }, "SSL Server CA Certificate Chain file ('/path/to/file' - PEM encoded)", 'Deprecated since 2.4.8: put the chain in SSLCertificateFile.'),
   flag('SSLProxyEngine', 'Needed for https://, wss:// and h2:// backends.'),
-  one('SSLProxyVerify', { name: 'level', kind: 'keyword', values: ['none', 'optional', 'require', 'optional_no_ca'] }, "SSL Proxy: whether to verify the remote certificate ('on' or 'off')", 'Anything else: "SSLProxyVerify: Invalid argument \'x\'".'),
+  one('SSLProxyVerify', { name: 'level', kind: 'keyword', values: ['none', 'optional', 'require', 'optional_no_ca'], refusal: "SSLProxyVerify: Invalid argument '%s'" }, "SSL Proxy: whether to verify the remote certificate ('on' or 'off')", 'Anything else: "SSLProxyVerify: Invalid argument \'x\'".'),
   flag('SSLProxyCheckPeerName'),
+  flag('SSLProxyCheckPeerCN'),
+  flag('SSLProxyCheckPeerExpire'),
+  flag('SSLHonorCipherOrder'),
+  flag('SSLSessionTickets', 'Off: no TLS session tickets (resumption from the session cache only).'),
   {
     name: 'SSLProtocol',
     minArgs: 0,

@@ -103,13 +103,3 @@ export function formatReadTimeoutStage(name: ReadTimeoutStageName, s: ReadTimeou
   if (s === null) return `${name}=0`;
   return `${name}=${s.initial}${s.max !== null ? `-${s.max}` : ''}${s.minRate !== null ? `,MinRate=${s.minRate}` : ''}`;
 }
-
-/**
- * `KeepAlive` (http_core.c: AP_INIT_FLAG, so config.c's FLAG handling): the first word must be `On` or `Off`,
- * case-insensitively, else apache2 says "KeepAlive must be On or Off" (the 1.3-era `0`/numbers are refused now);
- * further words are ignored. null for a refused value.
- */
-export function parseKeepAlive(args: readonly string[]): boolean | null {
-  const w = args[0]?.toLowerCase();
-  return w === 'on' ? true : w === 'off' ? false : null;
-}

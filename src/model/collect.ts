@@ -12,7 +12,8 @@ import { nameKey, sameName } from '../syntax/names.js';
 import { parseListen, parseVhostAddress } from './addresses.js';
 import { addMember, proxySectionUrl, proxySet } from './balancer-defs.js';
 import { classify } from './classify.js';
-import { parseKeepAlive, parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
+import { parseKeepAliveTimeout, parseRequestReadTimeout } from './client-timeouts.js';
+import { parseFlag } from '../directives/shapes.js';
 import { parseHcExprDirective, parseHcTemplateDirective } from './hcheck.js';
 import { newCollector, toSourceSpan, type BalancerDraft } from './context.js';
 import { parseHeaderOp } from './headers.js';
@@ -38,7 +39,6 @@ export interface Collected {
   readonly requires: Map<ResolvedSection, string[][]>;
 }
 
-const isOn = (v: string | undefined): boolean => v !== undefined && /^on$/i.test(v);
 const isSection = (s: ResolvedSection, ...names: string[]): boolean => names.some((n) => sameName(s.name, n));
 
 export function collect(loaded: LoadResult): Collected {
@@ -57,6 +57,12 @@ export function collect(loaded: LoadResult): Collected {
   const rewritePoisoned = new Set<ServerScope>();
 
   const error = c.error;
+  /** A FLAG directive: its value set, or Apache's refusal reported (the setting then keeps what it had). */
+  const flag = (d: ResolvedDirective, name: string, set: (on: boolean) => void): void => {
+    const on = parseFlag(d.args);
+    if (on === null) error(d, 'model/invalid-value', `${name} must be On or Off`, `${name} On`);
+    else set(on);
+  };
   /** Reading order of every directive, so `unsupported` lists them as the config does. */
   const seq = new Map<ResolvedDirective, number>();
   const skipped: { seq: number; entry: Unsupported }[] = [];
@@ -106,13 +112,13 @@ export function collect(loaded: LoadResult): Collected {
         return true;
       }
       case 'proxypreservehost':
-        scope.preserveHost = isOn(a[0]);
+        flag(d, 'ProxyPreserveHost', (on) => (scope.preserveHost = on));
         return true;
       case 'proxyaddheaders':
-        scope.addHeaders = isOn(a[0]);
+        flag(d, 'ProxyAddHeaders', (on) => (scope.addHeaders = on));
         return true;
       case 'proxyrequests':
-        scope.forwardProxy = isOn(a[0]);
+        flag(d, 'ProxyRequests', (on) => (scope.forwardProxy = on));
         return true;
       case 'proxyvia': {
         const v = nameKey(a[0] ?? '');
@@ -203,7 +209,7 @@ export function collect(loaded: LoadResult): Collected {
         return true;
       }
       case 'sslhonorcipherorder':
-        scope.tls.honorCipherOrder = isOn(a[0]);
+        flag(d, 'SSLHonorCipherOrder', (on) => (scope.tls.honorCipherOrder = on));
         return true;
       case 'sslproxyprotocol':
         scope.tls.proxyProtocol = a.join(' ');
@@ -229,7 +235,7 @@ export function collect(loaded: LoadResult): Collected {
         return true;
       }
       case 'sslproxyengine':
-        scope.tls.proxyEngine = isOn(a[0]);
+        flag(d, 'SSLProxyEngine', (on) => (scope.tls.proxyEngine = on));
         return true;
       case 'sslproxyverify':
         scope.tls.proxyVerify = a[0] ?? null;
@@ -238,7 +244,7 @@ export function collect(loaded: LoadResult): Collected {
         scope.tls.proxyCaCertificateFile = a[0] ?? null;
         return true;
       case 'sslproxycheckpeername':
-        scope.tls.proxyCheckPeerName = isOn(a[0]);
+        flag(d, 'SSLProxyCheckPeerName', (on) => (scope.tls.proxyCheckPeerName = on));
         return true;
       case 'limitrequestline':
       case 'limitrequestfieldsize':
@@ -266,9 +272,7 @@ export function collect(loaded: LoadResult): Collected {
         return true;
       }
       case 'keepalive': {
-        const on = parseKeepAlive(a);
-        if (on === null) error(d, 'model/invalid-value', 'KeepAlive must be On or Off', 'KeepAlive On');
-        else scope.keepAlive = on;
+        flag(d, 'KeepAlive', (on) => (scope.keepAlive = on));
         return true;
       }
       case 'maxkeepaliverequests':
@@ -277,7 +281,7 @@ export function collect(loaded: LoadResult): Collected {
         else scope.maxKeepAliveRequests = cAtoi(a[0]!);
         return true;
       case 'rewriteengine':
-        scope.rewriteEngine = isOn(a[0]);
+        flag(d, 'RewriteEngine', (on) => (scope.rewriteEngine = on));
         return true;
       case 'rewritecond': {
         const r = parseRewriteCond(a, toSourceSpan(d.span));

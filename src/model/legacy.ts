@@ -17,11 +17,11 @@ import {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_KEEP_ALIVE_REQUESTS,
   DEFAULT_REQUEST_READ_TIMEOUT,
-  parseKeepAlive,
   parseKeepAliveTimeout,
   parseRequestReadTimeout,
 } from './client-timeouts.js';
 import { cAtoi } from '../directives/cnum.js';
+import { parseFlag } from '../directives/shapes.js';
 import type { HealthChecks, ProxyModel, RequestReadTimeout, Server, SourceSpan, Tls, Unsupported } from './types.js';
 import { parseSessionCache, parseSessionCacheTimeout, parseSessionTickets } from './ssl-session.js';
 import { nameKey } from '../syntax/names.js';
@@ -101,7 +101,7 @@ function ownSettings(entries: readonly Unsupported[]): OwnSettings {
         if (u.args.length === 1) out.keepAliveMs = parseKeepAliveTimeout(u.args[0]!) ?? out.keepAliveMs;
         break;
       case 'keepalive':
-        out.keepAlive = parseKeepAlive(u.args) ?? out.keepAlive;
+        out.keepAlive = parseFlag(u.args) ?? out.keepAlive;
         break;
       case 'maxkeepaliverequests':
         if (u.args.length === 1) out.maxKeepAliveRequests = cAtoi(u.args[0]!);

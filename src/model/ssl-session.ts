@@ -9,6 +9,7 @@
  * - `SSLSessionTickets` (per server, FLAG): On or Off, "SSLSessionTickets must be On or Off".
  */
 import { cAtoi } from '../directives/cnum.js';
+import { parseFlag } from '../directives/shapes.js';
 import type { SslSessionCache } from './types.js';
 
 /** mod_ssl's defaults when a directive is not set: tickets On, cache `none`, timeout 300 s (SSL_SESSION_CACHE_TIMEOUT). */
@@ -64,8 +65,8 @@ export function parseSessionCacheTimeout(arg: string): Parsed<number> {
   return n < 0 ? { ok: false, message: 'SSLSessionCacheTimeout: Invalid argument', hint: 'SSLSessionCacheTimeout 300' } : { ok: true, value: n };
 }
 
+/** A FLAG: the first word On or Off, the rest ignored (`SSLSessionTickets on extra` is Syntax OK). */
 export function parseSessionTickets(args: readonly string[]): Parsed<boolean> {
-  const [v] = args;
-  if (args.length !== 1 || v === undefined || !/^(on|off)$/i.test(v)) return { ok: false, message: 'SSLSessionTickets must be On or Off', hint: 'SSLSessionTickets off' };
-  return { ok: true, value: /^on$/i.test(v) };
+  const on = parseFlag(args);
+  return on === null ? { ok: false, message: 'SSLSessionTickets must be On or Off', hint: 'SSLSessionTickets off' } : { ok: true, value: on };
 }

@@ -64,12 +64,33 @@ describe('checkArity', () => {
  */
 describe.skipIf(!haveApache)(`arity on real Apache${haveApache ? '' : ` (skipped: ${noApacheReason})`}`, () => {
   const ARITY = /takes (?:one|two|three|1-2|one or|two or|one, two)[^]*argument|requires (?:at least )?(?:one|two|three|1 or 2) argument|must be On or Off|requires additional arguments|needs a path|bad argument line/;
-  const simple = DIRECTIVE_SHAPES.filter((s) => !s.section && ['ProxyPassReverse', 'ProxyPassReverseCookieDomain', 'ProxyPassReverseCookiePath', 'ProxyVia', 'ProxyTimeout', 'ServerName', 'Timeout', 'AllowEncodedSlashes', 'ErrorLog', 'LogFormat', 'CustomLog', 'SSLEngine', 'SSLProxyVerify', 'ProxyPreserveHost', 'RewriteEngine', 'Listen', 'RewriteRule', 'LoadModule', 'Define'].includes(s.name));
+  const simple = DIRECTIVE_SHAPES.filter((s) => !s.section && ['ProxyPassReverse', 'ProxyPassReverseCookieDomain', 'ProxyPassReverseCookiePath', 'ProxyVia', 'ProxyTimeout', 'ServerName', 'Timeout', 'AllowEncodedSlashes', 'ErrorLog', 'LogFormat', 'CustomLog', 'SSLEngine', 'SSLProxyVerify', 'ProxyPreserveHost', 'RewriteEngine', 'SSLSessionTickets', 'SSLHonorCipherOrder', 'SSLProxyCheckPeerCN', 'Listen', 'RewriteRule', 'LoadModule', 'Define'].includes(s.name));
   it.each(simple.map((s) => [s.name, s] as const))('%s', async (_, s) => {
     for (let n = 0; n <= 5; n++) {
       const said = (await apacheSays([s.name, ...Array.from({ length: n }, () => 'On')].join(' '))) ?? '';
       const apacheRefusesCount = ARITY.test(said);
       expect(apacheRefusesCount, `${s.name} with ${n}: Apache said ${JSON.stringify(said)}`).toBe(checkArity(s, n) !== null);
     }
+  });
+});
+
+/**
+ * The words a shape checks (lint rule invalid-value) against the real server: each accepted word, in two cases, is
+ * Syntax OK, and a word outside them gets exactly the refusal apx quotes.
+ */
+describe.skipIf(!haveApache)(`refused values on real Apache${haveApache ? '' : ` (skipped: ${noApacheReason})`}`, () => {
+  const checked = DIRECTIVE_SHAPES.flatMap((s) => s.args.filter((a) => a.refusal !== undefined).map((a) => [s.name, a] as const));
+  it('cover every FLAG shape and the fixed-choice keywords', () => {
+    const names = checked.map(([n]) => n);
+    for (const s of DIRECTIVE_SHAPES) if (s.args[0]?.kind === 'flag') expect(names).toContain(s.name);
+    expect(names).toEqual(expect.arrayContaining(['ProxyVia', 'AllowEncodedSlashes', 'SSLEngine', 'SSLProxyVerify']));
+  });
+  it.each(checked)('%s', async (name, spec) => {
+    const words = spec.kind === 'flag' ? ['On', 'Off'] : spec.values!;
+    for (const w of words) {
+      expect(await apacheSays(`${name} ${w.toUpperCase()}`), `${name} ${w.toUpperCase()}`).toBeNull();
+      expect(await apacheSays(`${name} ${w.toLowerCase()}`), `${name} ${w.toLowerCase()}`).toBeNull();
+    }
+    expect(await apacheSays(`${name} bogus`)).toBe(spec.refusal!.replace('%s', 'bogus'));
   });
 });

@@ -55,12 +55,14 @@ describe('SSLSessionCache argument (ssl_cmd_SSLSessionCache, mod_socache_shmcb)'
     ]);
   });
 
-  it('SSLSessionTickets: On or Off, nothing else', () => {
-    expect([['on'], ['OFF'], ['maybe'], [], ['on', 'off']].map((a) => parseSessionTickets(a))).toMatchObject([
+  it('SSLSessionTickets: a FLAG — the first word On or Off, the rest ignored as httpd does (`on extra` is Syntax OK)', () => {
+    expect([['on'], ['OFF'], ['maybe'], [], ['on', 'off'], ['off', 'on'], ['maybe', 'on']].map((a) => parseSessionTickets(a))).toMatchObject([
       { ok: true, value: true },
       { ok: true, value: false },
       { ok: false, message: 'SSLSessionTickets must be On or Off' },
       { ok: false },
+      { ok: true, value: true },
+      { ok: true, value: false },
       { ok: false },
     ]);
   });

@@ -4,6 +4,7 @@ import { unknownDirective } from './unknown-directive.js';
 import { moduleNotLoaded } from './module-not-loaded.js';
 import { directiveContext } from './directive-context.js';
 import { argumentCount } from './argument-count.js';
+import { invalidValue } from './invalid-value.js';
 import { proxyHandlerMissing } from './proxy-handler-missing.js';
 import { balancerProviderMissing } from './balancer-provider-missing.js';
 import { proxyParamInvalid } from './proxy-param-invalid.js';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   moduleNotLoaded,
   directiveContext,
   argumentCount,
+  invalidValue,
   proxyHandlerMissing,
   balancerProviderMissing,
   proxyParamInvalid,
