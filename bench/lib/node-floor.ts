@@ -9,7 +9,7 @@
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { Agent, createServer as createHttpServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer as createHttpServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 
@@ -37,6 +37,19 @@ if (cluster.isPrimary) {
   const agent = new Agent({ keepAlive: true });
   let next = 0;
   const served = new WeakMap<object, number>();
+  /** Headers without the hop-by-hop ones (RFC 9110 §7.6.1), which no proxy forwards. */
+  const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+    const out: IncomingHttpHeaders = { ...headers };
+    for (const name of String(headers.connection ?? '').split(',')) delete out[name.trim().toLowerCase()];
+    delete out.connection;
+    delete out['keep-alive'];
+    delete out['proxy-connection'];
+    delete out.te;
+    delete out.trailer;
+    delete out['transfer-encoding'];
+    delete out.upgrade;
+    return out;
+  };
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     // The last response says `Connection: close` and ends the connection, as apx does (Node's maxRequestsPerSocket
     // alone would keep it open and answer the client's next request 503).
@@ -44,8 +57,11 @@ if (cluster.isPrimary) {
     served.set(req.socket, n);
     if (n >= REQUESTS_PER_CONNECTION) res.shouldKeepAlive = false;
     const port = backends[next++ % backends.length]!;
-    const preq = request({ host: HOST, port, method: req.method, path: req.url, headers: req.headers, agent }, (bres) => {
-      res.writeHead(bres.statusCode ?? 502, bres.headers);
+    const preq = request({ host: HOST, port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent }, (bres) => {
+      // The backend's `Connection: keep-alive` must not be copied: written by hand it would override the
+      // shouldKeepAlive set above (Node's matchHeader), and the floor would never close a connection — nor pay the
+      // TLS handshakes that apx and Apache pay every 101 requests.
+      res.writeHead(bres.statusCode ?? 502, endToEnd(bres.headers));
       bres.pipe(res);
     });
     preq.on('error', () => {
