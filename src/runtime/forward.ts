@@ -8,8 +8,9 @@
  *   avoids the throws outside the 'error' event on client `Trailer`/invalid headers (http-proxy #1647, #1679);
  * - the client's body only starts flowing once the backend connection is up, so a refused connection leaves the
  *   body unread and the same request can fail over to another balancer member (mod_proxy's retry loop);
- * - connect and read timeouts are apx's own timers (worker `connectiontimeout`/`timeout`), so a timeout is told
- *   apart from a backend that closed ("socket hang up" is all http-proxy reports for both);
+ * - the connect timeout is apx's own timer (worker `connectiontimeout`), the read timeout the worker's agent's
+ *   socket timeout (`timeout`), both caught here, so a timeout is told apart from a backend that closed ("socket
+ *   hang up" is all http-proxy reports for both);
  * - the response is handled here (selfHandleResponse) to rewrite headers as mod_proxy_http does.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
@@ -56,8 +57,7 @@ export interface AttemptOptions {
   readonly headers: HeaderPairs;
   /** Whether the client request has a body to stream (Content-Length > 0 or Transfer-Encoding). */
   readonly hasBody: boolean;
-  /** Seconds. */
-  readonly timeout: number;
+  /** Seconds. (The read timeout is the worker's agent's: worker.ts.) */
   readonly connectTimeout: number;
   /** Called once with the backend response; it writes the client response. */
   respond(backendRes: IncomingMessage, proxyReq: ClientRequest): void;
@@ -68,120 +68,120 @@ export interface AttemptOptions {
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNTIMEOUT', 'ENOENT', 'EACCES', 'EPERM']);
 const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
-export function attempt(o: AttemptOptions): Promise<AttemptOutcome> {
+/** One attempt; `done` is called once, with how it ended (after `respond`, when the backend answered). */
+export function attempt(o: AttemptOptions, done: (outcome: AttemptOutcome) => void): void {
   const secure = o.target.scheme === 'https' || o.target.scheme === 'wss';
-  return new Promise((resolveOutcome) => {
-    let settled = false;
-    let connected = false;
-    let timedOut = false;
-    let responded = false;
-    let bodySent = false;
-    let proxyReq: ClientRequest | null = null;
-    let connectTimer: NodeJS.Timeout | null = null;
-    const settle = (outcome: AttemptOutcome): void => {
-      if (connectTimer) clearTimeout(connectTimer);
-      if (settled) return;
-      settled = true;
-      resolveOutcome(outcome);
-    };
-    const startBody = (): void => {
-      if (connected) return;
-      connected = true;
-      if (connectTimer) clearTimeout(connectTimer);
-      if (!proxyReq) return;
-      if (!o.hasBody) proxyReq.end();
-      else {
-        bodySent = true;
-        o.req.on('data', (c: Buffer) => o.onBodyBytes(c.length));
-        o.req.pipe(proxyReq);
-      }
-    };
-
-    const setup = (preq: ClientRequest): void => {
-      proxyReq = preq;
-      for (const name of preq.getHeaderNames()) preq.removeHeader(name);
-      setHeaders(preq, o.headers);
-      // The request-target exactly as mod_proxy built it; http-proxy's urlJoin would collapse `//`.
-      preq.path = o.target.path;
-      preq.method = o.method;
-      preq.setTimeout(o.timeout * 1000, () => {
-        timedOut = true;
-        preq.destroy(Object.assign(new Error('The timeout specified has expired'), { code: 'ETIMEDOUT' }));
-      });
-      preq.on('socket', (socket: Socket) => {
-        if (!socket.connecting) {
-          startBody();
-          return;
-        }
-        connectTimer = setTimeout(() => {
-          preq.destroy(Object.assign(new Error('Connection timed out'), { code: 'ECONNTIMEOUT' }));
-        }, o.connectTimeout * 1000);
-        socket.once(secure ? 'secureConnect' : 'connect', startBody);
-      });
-      preq.on('response', (backendRes: IncomingMessage) => {
-        if (settled) {
-          backendRes.resume();
-          return;
-        }
-        responded = true;
-        o.respond(backendRes, preq);
-        settle({ kind: 'response' });
-      });
-    };
-
-    // http-proxy's `buffer` option is piped into the new ClientRequest right after it is created: the one place
-    // apx gets hold of it before anything is written. The client's body is piped later, by startBody().
-    const capture = {
-      pipe<T>(dest: T): T {
-        setup(dest as unknown as ClientRequest);
-        return dest;
-      },
-    };
-
-    const onError = (err: Error & { code?: string }): void => {
-      if (settled || responded) return;
-      const code = err.code ?? 'EUNKNOWN';
-      if (o.req.destroyed && !o.res.writable) {
-        proxyReq?.destroy();
-        return settle({ kind: 'client-gone' });
-      }
-      if (DNS_ERRORS.has(code)) return settle({ kind: 'dns-failed', code, message: err.message });
-      if (!connected && (CONNECT_ERRORS.has(code) || code === 'ECONNRESET')) {
-        return settle({ kind: 'connect-failed', code, message: err.message });
-      }
-      settle({ kind: 'read-failed', timedOut, code, message: err.message, bodySent, reused: proxyReq?.reusedSocket === true });
-    };
-
-    // http-proxy hands req.headers to the ClientRequest constructor, which throws on an invalid value (#1679) and
-    // writes the head at once when it sees `Expect` — before apx could set its own headers. apx builds every header
-    // from rawHeaders, so the constructor gets none.
-    o.req.headers = {};
-    try {
-      o.proxy.web(
-        o.req,
-        o.res,
-        {
-          target: {
-            protocol: secure ? 'https:' : 'http:',
-            host: o.target.hostname,
-            hostname: o.target.hostname,
-            port: o.target.port,
-            ...(o.target.socketPath ? { socketPath: o.target.socketPath } : {}),
-          },
-          agent: o.worker.agent,
-          selfHandleResponse: true,
-          ignorePath: true,
-          prependPath: false,
-          // http-proxy turns `secure` into the request's rejectUnauthorized, which wins over the agent's.
-          secure: o.worker.verifyTls,
-          buffer: capture as unknown as import('node:stream').Stream,
-        },
-        onError,
-      );
-    } catch (err) {
-      onError(err as Error & { code?: string });
+  let settled = false;
+  let connected = false;
+  let timedOut = false;
+  let responded = false;
+  let bodySent = false;
+  let proxyReq: ClientRequest | null = null;
+  let connectTimer: NodeJS.Timeout | null = null;
+  const settle = (outcome: AttemptOutcome): void => {
+    if (connectTimer) clearTimeout(connectTimer);
+    if (settled) return;
+    settled = true;
+    done(outcome);
+  };
+  const startBody = (): void => {
+    if (connected) return;
+    connected = true;
+    if (connectTimer) clearTimeout(connectTimer);
+    if (!proxyReq) return;
+    if (!o.hasBody) proxyReq.end();
+    else {
+      bodySent = true;
+      o.req.on('data', (c: Buffer) => o.onBodyBytes(c.length));
+      o.req.pipe(proxyReq);
     }
-  });
+  };
+
+  const setup = (preq: ClientRequest): void => {
+    proxyReq = preq;
+    for (const name of preq.getHeaderNames()) preq.removeHeader(name);
+    setHeaders(preq, o.headers);
+    // The request-target exactly as mod_proxy built it; http-proxy's urlJoin would collapse `//`.
+    preq.path = o.target.path;
+    preq.method = o.method;
+    // The worker's `timeout=` is its agent's socket timeout (worker.ts), which the ClientRequest reports as 'timeout'.
+    preq.once('timeout', () => {
+      timedOut = true;
+      preq.destroy(Object.assign(new Error('The timeout specified has expired'), { code: 'ETIMEDOUT' }));
+    });
+    preq.on('socket', (socket: Socket) => {
+      if (!socket.connecting) {
+        startBody();
+        return;
+      }
+      connectTimer = setTimeout(() => {
+        preq.destroy(Object.assign(new Error('Connection timed out'), { code: 'ECONNTIMEOUT' }));
+      }, o.connectTimeout * 1000);
+      socket.once(secure ? 'secureConnect' : 'connect', startBody);
+    });
+    preq.on('response', (backendRes: IncomingMessage) => {
+      if (settled) {
+        backendRes.resume();
+        return;
+      }
+      responded = true;
+      o.respond(backendRes, preq);
+      settle({ kind: 'response' });
+    });
+  };
+
+  // http-proxy's `buffer` option is piped into the new ClientRequest right after it is created: the one place
+  // apx gets hold of it before anything is written. The client's body is piped later, by startBody().
+  const capture = {
+    pipe<T>(dest: T): T {
+      setup(dest as unknown as ClientRequest);
+      return dest;
+    },
+  };
+
+  const onError = (err: Error & { code?: string }): void => {
+    if (settled || responded) return;
+    const code = err.code ?? 'EUNKNOWN';
+    if (o.req.destroyed && !o.res.writable) {
+      proxyReq?.destroy();
+      return settle({ kind: 'client-gone' });
+    }
+    if (DNS_ERRORS.has(code)) return settle({ kind: 'dns-failed', code, message: err.message });
+    if (!connected && (CONNECT_ERRORS.has(code) || code === 'ECONNRESET')) {
+      return settle({ kind: 'connect-failed', code, message: err.message });
+    }
+    settle({ kind: 'read-failed', timedOut, code, message: err.message, bodySent, reused: proxyReq?.reusedSocket === true });
+  };
+
+  // http-proxy hands req.headers to the ClientRequest constructor, which throws on an invalid value (#1679) and
+  // writes the head at once when it sees `Expect` — before apx could set its own headers. apx builds every header
+  // from rawHeaders, so the constructor gets none.
+  o.req.headers = {};
+  try {
+    o.proxy.web(
+      o.req,
+      o.res,
+      {
+        target: {
+          protocol: secure ? 'https:' : 'http:',
+          host: o.target.hostname,
+          hostname: o.target.hostname,
+          port: o.target.port,
+          ...(o.target.socketPath ? { socketPath: o.target.socketPath } : {}),
+        },
+        agent: o.worker.agent,
+        selfHandleResponse: true,
+        ignorePath: true,
+        prependPath: false,
+        // http-proxy turns `secure` into the request's rejectUnauthorized, which wins over the agent's.
+        secure: o.worker.verifyTls,
+        buffer: capture as unknown as import('node:stream').Stream,
+      },
+      onError,
+    );
+  } catch (err) {
+    onError(err as Error & { code?: string });
+  }
 }
 
 /**

@@ -447,49 +447,55 @@ export class RequestHandler {
     failOnStatus: readonly number[] = [],
   ): Promise<AttemptOutcome> {
     worker.busy++;
-    const run = (retryOnReuse: boolean): Promise<AttemptOutcome> => {
-      let failStatus = false;
-      return attempt({
-        proxy: this.shared.proxy,
-        req,
-        res,
-        worker,
-        target,
-        method,
-        headers,
-        hasBody,
-        timeout: worker.params.timeout,
-        connectTimeout: worker.params.connectionTimeout,
-        onBodyBytes: (n) => {
-          worker.transferred += n;
-        },
-        respond: (backendRes) => {
-          if (failOnStatus.includes(backendRes.statusCode ?? 0)) {
-            failStatus = true;
-            backendRes.resume();
-            return;
-          }
-          this.respond(req, res, state, lctx, backendRes, fctx, worker);
-        },
-      }).then((outcome) => {
-        // bytraffic's measure, as mod_proxy counts it: the request head passed to the backend (transferred; the
-        // body is counted as it streams) once connected.
-        if (outcome.kind !== 'connect-failed' && outcome.kind !== 'dns-failed') worker.transferred += requestHeadBytes(method, target.path, headers, !worker.params.disableReuse);
-        if (failStatus) {
-          // failonstatus: the member goes into error and the client gets a 503 (mod_proxy_http ap_proxy_http_process_response).
-          worker.markError(Date.now());
-          return { kind: 'connect-failed', code: 'EFAILONSTATUS', message: 'failonstatus' } as const;
-        }
-        // A pooled connection the backend closed just as it was reused: retry once on a fresh one when no body
-        // was sent (httpd checks the pooled connection before reusing it, to the same effect).
-        if (retryOnReuse && outcome.kind === 'read-failed' && !outcome.timedOut && !outcome.bodySent && outcome.reused && !res.headersSent) {
-          return run(false);
-        }
-        return outcome;
-      });
-    };
-    return run(true).finally(() => {
-      worker.busy--;
+    return new Promise((resolve) => {
+      const finish = (outcome: AttemptOutcome): void => {
+        worker.busy--;
+        resolve(outcome);
+      };
+      const run = (retryOnReuse: boolean): void => {
+        let failStatus = false;
+        attempt(
+          {
+            proxy: this.shared.proxy,
+            req,
+            res,
+            worker,
+            target,
+            method,
+            headers,
+            hasBody,
+            connectTimeout: worker.params.connectionTimeout,
+            onBodyBytes: (n) => {
+              worker.transferred += n;
+            },
+            respond: (backendRes) => {
+              if (failOnStatus.includes(backendRes.statusCode ?? 0)) {
+                failStatus = true;
+                backendRes.resume();
+                return;
+              }
+              this.respond(req, res, state, lctx, backendRes, fctx, worker);
+            },
+          },
+          (outcome) => {
+            // bytraffic's measure, as mod_proxy counts it: the request head passed to the backend (transferred; the
+            // body is counted as it streams) once connected.
+            if (outcome.kind !== 'connect-failed' && outcome.kind !== 'dns-failed') worker.transferred += requestHeadBytes(method, target.path, headers, !worker.params.disableReuse);
+            if (failStatus) {
+              // failonstatus: the member goes into error and the client gets a 503 (mod_proxy_http ap_proxy_http_process_response).
+              worker.markError(Date.now());
+              return finish({ kind: 'connect-failed', code: 'EFAILONSTATUS', message: 'failonstatus' });
+            }
+            // A pooled connection the backend closed just as it was reused: retry once on a fresh one when no body
+            // was sent (httpd checks the pooled connection before reusing it, to the same effect).
+            if (retryOnReuse && outcome.kind === 'read-failed' && !outcome.timedOut && !outcome.bodySent && outcome.reused && !res.headersSent) {
+              return run(false);
+            }
+            finish(outcome);
+          },
+        );
+      };
+      run(true);
     });
   }
 

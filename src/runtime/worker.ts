@@ -73,6 +73,7 @@ export class Worker {
   redirect: string;
   /** mod_proxy_hcheck's verdict (status flag C, "HcFl"): the member is out of rotation while set. */
   hcFailed = false;
+  private readonly stopIdleSweep: (() => void) | null;
 
   constructor(
     /** The URL as written (BalancerMember URL, or the ProxyPass target). */
@@ -98,12 +99,17 @@ export class Worker {
     const opts = {
       keepAlive,
       maxSockets: params.max ?? Infinity,
-      // Shorter than common backend idle timeouts (Node: 5 s) so a pooled socket is not reused as it closes.
       keepAliveMsecs: 1000,
-      timeout: params.ttl ? params.ttl * 1000 : 4000,
+      // `timeout=` (else ProxyTimeout/Timeout): every backend socket's inactivity limit, set once when it is made, so
+      // a request reads its response under it without a timer of its own (the ClientRequest gets 'timeout';
+      // forward.ts). Seconds; 0 is none.
+      timeout: params.timeout * 1000,
       scheduling: 'lifo' as const,
     };
     this.agent = scheme === 'https' || scheme === 'wss' ? new HttpsAgent({ ...opts, ...tlsOpts }) : new HttpAgent(opts);
+    // `ttl=`, else 4 s — shorter than common backends' idle timeouts (Node's 5 s), so a pooled connection is not
+    // reused just as the backend closes it.
+    this.stopIdleSweep = keepAlive ? closeIdle(this.agent, params.ttl ? params.ttl * 1000 : DEFAULT_IDLE_MS) : null;
   }
 
   /** PROXY_WORKER_IS_USABLE: not disabled, stopped, in error or failing its health check. */
@@ -133,6 +139,38 @@ export class Worker {
   }
 
   destroy(): void {
+    this.stopIdleSweep?.();
     this.agent.destroy();
   }
 }
+
+/** How long a pooled backend connection may stay idle without `ttl=`. */
+export const DEFAULT_IDLE_MS = 4000;
+const IDLE_SINCE = Symbol('apx.idleSince');
+
+/**
+ * Close `agent`'s pooled connections once idle for `idleMs` (mod_proxy's `ttl`: "a connection will not be used
+ * again; it will be closed at some later time"). A sweep every quarter of it (at most every second) closes those
+ * freed at least four sweeps ago, so none is reused after `idleMs`, and none lives past it by more than a sweep.
+ * A coarse tick instead of a timer per connection: returning a connection to the pool costs one property write.
+ * Returns the function that stops the sweep.
+ */
+export function closeIdle(agent: HttpAgent, idleMs: number): () => void {
+  const periodMs = Math.max(1, Math.min(1000, Math.floor(idleMs / 4)));
+  const ticks = Math.max(1, Math.round(idleMs / periodMs));
+  let tick = 0;
+  type Pooled = import('node:net').Socket & { [IDLE_SINCE]?: number };
+  // After the agent's own 'free' listener (registered by its constructor), which pools the socket or closes it.
+  agent.on('free', (socket: Pooled) => {
+    socket[IDLE_SINCE] = tick;
+  });
+  const timer = setInterval(() => {
+    tick++;
+    for (const list of Object.values(agent.freeSockets)) {
+      for (const s of [...(list ?? [])] as Pooled[]) if (tick - (s[IDLE_SINCE] ?? tick) >= ticks) s.destroy();
+    }
+  }, periodMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
