@@ -13,12 +13,14 @@ const OLD_SPACE: HeapFlag = ['--max-old-space-size', '384'];
 export const WORKER_HEAP_FLAGS: readonly HeapFlag[] = [['--max-semi-space-size', '2'], OLD_SPACE];
 
 /**
- * A config that terminates TLS keeps V8's young generation at 16 MB. Each TLS request leaves more short-lived
- * buffers (records, handshake state) than a plain one; with a 2 MB semi-space they survive into the old
- * generation and full collections follow. Measured (docs/performance.md, "The heap flags, A/B"): 165–219 instead of
- * 240–271 CPU µs per HTTPS request, for 138–147 MB per worker instead of 115–124.
+ * A config that terminates TLS gets a 32 MB semi-space. Each TLS request leaves more short-lived buffers (records,
+ * handshake state) than a plain one, and at high concurrency every in-flight request's objects are alive when a
+ * scavenge runs: the fewer scavenges, the fewer survivors copied and promoted. Measured (docs/performance.md,
+ * HTTPS, session 6): with 16 MB, 1,000 connections, scavenges took 27.6 µs and full collections 8.1 µs per request;
+ * with 32 MB, 10.1 and 2.3; bench:serve the same run, 159 instead of 199 CPU µs per request (0.93× Apache instead
+ * of 0.77×), 181 instead of 158 MB for the largest worker. (2 MB, issue 5's plain-HTTP setting, cost 240–271 µs.)
  */
-export const TLS_WORKER_HEAP_FLAGS: readonly HeapFlag[] = [['--max-semi-space-size', '16'], OLD_SPACE];
+export const TLS_WORKER_HEAP_FLAGS: readonly HeapFlag[] = [['--max-semi-space-size', '32'], OLD_SPACE];
 
 /**
  * The execArgv for a worker: apx's heap flags first (TLS_WORKER_HEAP_FLAGS when the config serves TLS), then the

@@ -13,8 +13,8 @@ describe('workerExecArgv', () => {
     expect(workerExecArgv(execArgv, nodeOptions)).toEqual(expected);
   });
 
-  it('a config serving TLS gets a 16 MB young generation; a user flag still wins', () => {
-    expect(workerExecArgv([], undefined, true)).toEqual(['--max-semi-space-size=16', '--max-old-space-size=384']);
+  it('a config serving TLS gets a 32 MB semi-space; a user flag still wins', () => {
+    expect(workerExecArgv([], undefined, true)).toEqual(['--max-semi-space-size=32', '--max-old-space-size=384']);
     expect(workerExecArgv([], '--max-semi-space-size=4', true)).toEqual(['--max-old-space-size=384']);
   });
 });
