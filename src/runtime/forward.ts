@@ -173,6 +173,9 @@ export function attempt(o: AttemptOptions, done: (outcome: AttemptOutcome) => vo
         selfHandleResponse: true,
         ignorePath: true,
         prependPath: false,
+        // The path is apx's own (set in setup()); `toProxy` spares http-proxy a url.parse() of the client's URL that
+        // ignorePath then throws away.
+        toProxy: true,
         // http-proxy turns `secure` into the request's rejectUnauthorized, which wins over the agent's.
         secure: o.worker.verifyTls,
         buffer: capture as unknown as import('node:stream').Stream,
