@@ -33,6 +33,7 @@ import type { Worker } from './worker.js';
 import type { LocationHandler } from '../model/types.js';
 import { locationMatches, type AccessPolicy } from './manager/index.js';
 import { checkRequestHead, DEFAULT_LIMITS } from './limits.js';
+import { requestsOn } from './listeners.js';
 import { REWRITE_ROUTE_INDEX, rewriteRoute, type RewriteInput } from './rewrite/route.js';
 
 interface RequestState {
@@ -55,13 +56,10 @@ interface RequestState {
   readonly keepAliveCount: number;
 }
 
-/** Requests seen per client connection, for %k. */
-const served = new WeakMap<object, number>();
-
 function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | null, rawUrl: string, clientHeaders: HeaderPairs): RequestState {
   const socket = req.socket;
-  const before = served.get(socket) ?? 0;
-  served.set(socket, before + 1);
+  // Counted by the server's listeners before the handler runs (listeners.ts countRequest).
+  const before = Math.max(0, requestsOn(socket) - 1);
   const q = rawUrl.indexOf('?');
   return {
     keepAliveCount: before,

@@ -16,7 +16,7 @@ import { createSecureContext, type SecureContext, type Server as TlsServer } fro
 import type { ProxyModel, Server } from '../model/types.js';
 import { acceptInto, listenHandleOf } from './accept.js';
 import { errorPage, ERROR_CONTENT_TYPE } from './errors.js';
-import { clientErrorStatus, clientTimeouts, limitRequestsPerConnection, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
+import { clientErrorStatus, clientTimeouts, countRequest, limitRequestsPerConnection, planSockets, serverTimeoutOptions, type PlannedSocket } from './listeners.js';
 import { ServerStatus } from './status/index.js';
 import { Generation, samePlan } from './reload.js';
 import { sameTlsOptions, serverTlsOptions, type NodeTlsOptions } from './tls-options.js';
@@ -406,6 +406,8 @@ function wireServer(server: HttpServer, index: number, genOf: (socket: Duplex) =
   // `upgrade=`; Node hands such requests to 'upgrade', so give them an ordinary response object.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
+    // Node skips the 'request' listeners (and their count) for these.
+    countRequest(req.socket);
     const g = genOf(req.socket);
     const lctx = g.contexts[index]!;
     if (g.handler.handleUpgrade(req, socket, head, lctx)) return;
@@ -416,6 +418,9 @@ function wireServer(server: HttpServer, index: number, genOf: (socket: Duplex) =
     res.on('finish', () => {
       res.detachSocket(socket as unknown as import('node:net').Socket);
       socket.end();
+      // What Node's own resOnFinish does for the responses it makes: 'close' follows. Detached, the socket's close no
+      // longer reaches the response, and the access log line and server-status's busy count wait for this event.
+      process.nextTick(() => res.emit('close'));
     });
     g.handler.handle(req, res, lctx);
   });

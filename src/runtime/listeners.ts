@@ -216,14 +216,29 @@ export function requestsPerConnection(t: Pick<ClientTimeouts, 'keepAlive' | 'kee
  */
 export function limitRequestsPerConnection(server: HttpServer, max: number): void {
   server.maxRequestsPerSocket = max;
-  if (max <= 0) return;
-  const served = new WeakMap<Duplex, number>();
-  // Before apx's own 'request' listener: the flag must be set before the handler writes the response head.
+  // Before apx's own 'request' listener: the count (and the flag) must be there before the handler runs.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    const n = (served.get(req.socket) ?? 0) + 1;
-    served.set(req.socket, n);
-    if (n >= max) res.shouldKeepAlive = false;
+    const n = countRequest(req.socket);
+    if (max > 0 && n >= max) res.shouldKeepAlive = false;
   });
+}
+
+const REQUESTS = Symbol('apx.requestsOnConnection');
+type Counted = { [REQUESTS]?: number };
+
+/**
+ * Count a request on its client connection — once per request, before any handler: the 'request' listener above,
+ * and the server's 'upgrade' listener for requests Node hands there — and return how many the connection has
+ * carried, this one included. The one counter behind MaxKeepAliveRequests and the access log's %k.
+ */
+export function countRequest(socket: Duplex): number {
+  const s = socket as Duplex & Counted;
+  return (s[REQUESTS] = (s[REQUESTS] ?? 0) + 1);
+}
+
+/** Requests counted on this connection so far, the current one included (0 before the first). */
+export function requestsOn(socket: Duplex): number {
+  return (socket as Duplex & Counted)[REQUESTS] ?? 0;
 }
 
 /**

@@ -185,6 +185,35 @@ describe('logs of a running proxy', () => {
     await echo.close();
   });
 
+  it('%k counts a request Node hands to the upgrade path too (one counter with MaxKeepAliveRequests)', async () => {
+    const echo = await startEchoBackend();
+    const p = await serve(model({ mainServer: server({ routes: [route('/', `${echo.url}/`)], logs: { errorLog: null, logLevel: null, access: [accessLog('%k %U')] } }) }));
+    const { connect } = await import('node:net');
+    const sock = connect({ host: '127.0.0.1', port: Number(new URL(p.url).port) });
+    let buf = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (c: string) => (buf += c));
+    /** Send one request and wait for its whole response (Content-Length framed). */
+    const exchange = async (head: string): Promise<void> => {
+      buf = '';
+      sock.write(head);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        const len = /\r\ncontent-length: *(\d+)/i.exec(buf)?.[1];
+        if (end >= 0 && len !== undefined && buf.length >= end + 4 + Number(len)) return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    await exchange('GET /one HTTP/1.1\r\nHost: h\r\n\r\n');
+    await exchange('GET /two HTTP/1.1\r\nHost: h\r\n\r\n');
+    // No route allows an upgrade: served as a plain request (Upgrade is hop-by-hop), and the connection ends.
+    await exchange('GET /three HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: foo/1\r\n\r\n');
+    sock.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.access.lines()).toEqual(['0 /one', '1 /two', '2 /three']);
+    await echo.close();
+  });
+
   it('error log lines follow httpd’s format', async () => {
     const p = await serve(model({ mainServer: server({ routes: [] }) }));
     await request(p.url, { rawRequest: 'GET /../x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n' });

@@ -70,6 +70,17 @@ describe('StatusBoard + renderAuto', () => {
 });
 
 describe('server-status over HTTP', () => {
+  it('a request with an Upgrade no route allows is served plainly and counted as finished', async () => {
+    const p = await serve(model({ mainServer: server({ serverName: 'main.example', routes: [route('/app', `${a.url}/`)], handlers: [status()] }) }));
+    const r = await request(`${p.url}/app/x`, { headers: { Upgrade: 'foo/1', Connection: 'Upgrade' } });
+    expect(r.status).toBe(200);
+    await new Promise((res) => setTimeout(res, 20));
+    const auto = parseAuto((await request(`${p.url}/server-status?auto`)).text);
+    expect(auto.get('Total Accesses')).toBe('1');
+    // Only the status request itself: the upgrade-path response ended (it used to stay busy forever).
+    expect(auto.get('BusyWorkers')).toBe('1');
+  });
+
   it('counts accesses and bytes, per vhost, and answers ?auto in mod_status key order', async () => {
     const p = await serve(
       model({
