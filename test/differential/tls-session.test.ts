@@ -155,6 +155,21 @@ describe.skipIf(!OPENSSL || !apacheAvailable())(`SSLSessionTickets × SSLSession
     });
   }
 
+  // Deviation tls13-ticket-renewal (docs/deviations.md): OpenSSL's own ticket handling (mod_ssl) sends one new ticket on
+  // a resumed TLS 1.3 connection; Node's key callback never asks for renewal. When Node renews, the apx line fails.
+  it('tickets on, TLSv1.3: Apache sends a new ticket on a resumed connection, apx none (tls13-ticket-renewal)', async () => {
+    const r = running.get('unset (none)')!;
+    const apache = r.httpd.ports[TICKETS.indexOf('unset (On)') + 1]!;
+    const renewed = async (port: number): Promise<number> => {
+      const first = await visit(port, 'TLSv1.3');
+      const second = await visit(port, 'TLSv1.3', first.session);
+      expect(second.reused).toBe(true);
+      return second.sessions;
+    };
+    expect(await renewed(apache)).toBe(1);
+    expect(await renewed(r.apx.portOf.get(apache)!)).toBe(0);
+  });
+
   for (const row of ROWS) {
     const ports = (): { apache: number; apx: number } => {
       const r = running.get(row.cache)!;

@@ -30,6 +30,8 @@ export interface TlsVisit {
   readonly session: Buffer | undefined;
   /** Everything the server sent after the handshake, until it closed. */
   readonly response: string;
+  /** Sessions the server handed out on this connection ('session' events: one per TLS 1.3 NewSessionTicket). */
+  readonly sessions: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export function tlsVisit(port: number, o: TlsVisitOptions = {}): Promise<TlsVisi
     let ticket = false;
     let secure = false;
     let response = '';
+    let sessions = 0;
     const socket = connect(
       {
         host: '127.0.0.1',
@@ -60,12 +63,15 @@ export function tlsVisit(port: number, o: TlsVisitOptions = {}): Promise<TlsVisi
       },
     );
     socket.setEncoding('latin1');
-    socket.on('session', (s: Buffer) => (last = s));
+    socket.on('session', (s: Buffer) => {
+      last = s;
+      sessions++;
+    });
     socket.on('data', (d: string) => (response += d));
     socket.on('error', (err) => {
       if (!secure) reject(err);
     });
     socket.setTimeout(o.timeoutMs ?? 5_000, () => socket.destroy());
-    socket.on('close', () => resolve({ reused, ticket, session: last ?? socket.getSession(), response }));
+    socket.on('close', () => resolve({ reused, ticket, session: last ?? socket.getSession(), response, sessions }));
   });
 }
