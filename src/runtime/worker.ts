@@ -6,6 +6,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { MemberStatus, Tls, WorkerParams } from '../model/types.js';
 import { StartupError } from './startup-error.js';
@@ -107,6 +108,7 @@ export class Worker {
       scheduling: 'lifo' as const,
     };
     this.agent = scheme === 'https' || scheme === 'wss' ? new HttpsAgent({ ...opts, ...tlsOpts }) : new HttpAgent(opts);
+    if (opts.timeout > 0) readTimeoutOnceConnected(this.agent, opts.timeout, scheme === 'https' || scheme === 'wss');
     // `ttl=`, else 4 s — shorter than common backends' idle timeouts (Node's 5 s), so a pooled connection is not
     // reused just as the backend closes it.
     this.stopIdleSweep = keepAlive ? closeIdle(this.agent, params.ttl ? params.ttl * 1000 : DEFAULT_IDLE_MS) : null;
@@ -142,6 +144,22 @@ export class Worker {
     this.stopIdleSweep?.();
     this.agent.destroy();
   }
+}
+
+/**
+ * The agent's socket timeout is the read timeout, so it must not run while the connection is being made (only
+ * `connectiontimeout` does, forward.ts): each new socket is created without it and gets it once connected. The
+ * agent's `timeout` option stays set, so a socket returned to the pool keeps it and a request on it is told of it.
+ */
+function readTimeoutOnceConnected(agent: HttpAgent, ms: number, secure: boolean): void {
+  type Create = (options: Record<string, unknown>, cb?: (err: Error | null, s?: Duplex) => void) => Duplex | undefined;
+  const a = agent as unknown as { createConnection: Create };
+  const make = a.createConnection.bind(agent);
+  a.createConnection = (options, cb) => {
+    const s = make({ ...options, timeout: 0 }, cb);
+    s?.once(secure ? 'secureConnect' : 'connect', () => (s as Duplex & { setTimeout(ms: number): void }).setTimeout(ms));
+    return s;
+  };
 }
 
 /** How long a pooled backend connection may stay idle without `ttl=`. */

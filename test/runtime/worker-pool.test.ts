@@ -5,13 +5,33 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { closeIdle, Worker } from '../../src/runtime/worker.js';
-import { workerParams } from './fixture.js';
+import { request as httpRequest } from '../support/backends.js';
+import { closeAll, model, route, serve, server, workerParams } from './fixture.js';
 
 const servers: Server[] = [];
+const children: ChildProcess[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+  await closeAll();
 });
+
+/**
+ * A port whose connects hang: a process that listens with a backlog of 1 and never runs its event loop, so nothing
+ * is accepted; once its accept queue is full the kernel drops further SYNs and a connect waits.
+ */
+async function hangingPort(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen({port:0,host:'127.0.0.1',backlog:1},()=>{console.log(s.address().port);const t=Date.now();while(Date.now()-t<60000);})"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+  // Fill the accept queue (and the SYN queue's allowance) with connections nobody will accept.
+  for (let i = 0; i < 4; i++) connect({ host: '127.0.0.1', port }).on('error', () => {});
+  await sleep(200);
+  return port;
+}
 
 /** A keep-alive backend that reports when each of its connections closes. */
 async function backend(): Promise<{ port: number; closed: () => number; opened: () => number }> {
@@ -88,6 +108,17 @@ describe('closeIdle (ttl)', () => {
       agent.destroy();
     }
   });
+
+  it('the read timeout does not run while connecting: connectiontimeout alone decides (503, not 502)', async () => {
+    const port = await hangingPort();
+    const p = await serve(model({ mainServer: server({ routes: [route('/', `http://127.0.0.1:${port}/`, { worker: { timeout: 1, connectionTimeout: 3 } })] }) }));
+    const t0 = Date.now();
+    const r = await httpRequest(`${p.url}/x`);
+    const took = Date.now() - t0;
+    expect(r.status).toBe(503);
+    expect(took).toBeGreaterThan(2500);
+    expect(p.errors.text).toContain('AH00957');
+  }, 15_000);
 
   it('the agent carries the worker timeout as its socket timeout (no timer per request)', () => {
     const w = new Worker('http://127.0.0.1:9/', 'http', workerParams({ timeout: 7 }));
