@@ -30,7 +30,6 @@ import type { Duplex } from 'node:stream';
 import { BAD_HEADER, clientLabel, isTlsError, osError, routeLabel } from './error-text.js';
 import { hostOnly, hostPort, selectServer, sniMismatch, stripV4Mapped, type ListenerContext } from './select.js';
 import type { Worker } from './worker.js';
-import type { LocationHandler } from '../model/types.js';
 import { locationMatches, type AccessPolicy } from './manager/index.js';
 import { checkRequestHead, DEFAULT_LIMITS } from './limits.js';
 import { requestsOn } from './listeners.js';
@@ -80,6 +79,17 @@ function newState(req: IncomingMessage, sr: ServerRuntime, clientHost: string | 
   };
 }
 
+/** What RequestHandler.arrival() works out for each request. */
+interface Arrival {
+  readonly rawUrl: string;
+  readonly clientHeaders: HeaderPairs;
+  readonly clientHost: string | null;
+  readonly localIp: string;
+  readonly sr: ServerRuntime;
+  /** Why httpd would refuse the head (status and log line), or null. */
+  readonly refused: ReturnType<typeof checkRequestHead>;
+}
+
 /** The authority of an absolute-form request-target (`GET http://host/…`), without userinfo; null for origin-form. */
 function absoluteAuthority(rawUrl: string): string | null {
   if (rawUrl.charCodeAt(0) === 0x2f) return null;
@@ -89,14 +99,25 @@ function absoluteAuthority(rawUrl: string): string | null {
 export class RequestHandler {
   constructor(private readonly shared: Shared) {}
 
-  handle(req: IncomingMessage, res: ServerResponse, lctx: ListenerContext): void {
-    const socket = req.socket;
+  /**
+   * What both entry points work out first: the client's header pairs (read once from rawHeaders), the Host that picks
+   * the vhost (an absolute-form target's authority replaces it, RFC 9112 §3.2.2, for vhost selection only), the local
+   * address, the vhost, and httpd's verdict on the head — protocol.c/vhost.c's request-line, header and Host limits
+   * (src/runtime/limits.ts), read with the limits of the address's default server, before Host picks a vhost.
+   */
+  private arrival(req: IncomingMessage, lctx: ListenerContext): Arrival {
     const rawUrl = req.url ?? '/';
     const clientHeaders = pairsFromRaw(req.rawHeaders);
-    // An absolute-form target's authority replaces Host (RFC 9112 §3.2.2), for vhost selection only.
     const clientHost = absoluteAuthority(rawUrl) ?? getHeader(clientHeaders, 'host') ?? null;
-    const localIp = stripV4Mapped(socket.localAddress);
-    const sr = selectServer(lctx, clientHost, localIp);
+    const localIp = stripV4Mapped(req.socket.localAddress);
+    const limits = selectServer(lctx, null, localIp).server.limits ?? DEFAULT_LIMITS;
+    const refused = checkRequestHead({ method: req.method ?? 'GET', url: rawUrl, httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits);
+    return { rawUrl, clientHeaders, clientHost, localIp, sr: selectServer(lctx, clientHost, localIp), refused };
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, lctx: ListenerContext): void {
+    const socket = req.socket;
+    const { rawUrl, clientHeaders, clientHost, localIp, sr, refused } = this.arrival(req, lctx);
     const state = newState(req, sr, clientHost, rawUrl, clientHeaders);
     const board = this.shared.status?.board;
     if (board) board.begin(sr.label, sr.name);
@@ -105,9 +126,6 @@ export class RequestHandler {
       this.logAccess(req, { status: res.statusCode, connection: !res.writableFinished ? 'X' : res.shouldKeepAlive ? '+' : '-' }, lctx, state, localIp);
     });
     if (this.shared.closing) res.shouldKeepAlive = false;
-    // protocol.c/vhost.c: request-line, header and Host limits, before any handler (src/runtime/limits.ts).
-    // httpd reads the head with the limits of the connection's default server for its address, before Host picks a vhost.
-    const refused = checkRequestHead({ method: req.method ?? 'GET', url: rawUrl, httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, selectServer(lctx, null, localIp).server.limits ?? DEFAULT_LIMITS);
     if (refused) {
       this.shared.errorLog.log({ module: 'core', level: 'error', client: clientLabel(req), message: refused.log });
       return this.sendError(req, res, state, refused.status, {});
@@ -129,16 +147,12 @@ export class RequestHandler {
    * true; false means "serve it as a plain request" (the caller does, with Upgrade stripped as hop-by-hop).
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, lctx: ListenerContext): boolean {
-    const clientHeaders = pairsFromRaw(req.rawHeaders);
+    const { rawUrl, clientHeaders, clientHost, localIp, sr, refused } = this.arrival(req, lctx);
     const requested = getHeader(clientHeaders, 'upgrade') ?? '';
     // mod_proxy_http checks neither the method nor the protocol here: the worker's upgrade= list decides (below).
     if (!requested.trim()) return false;
     // A head httpd would refuse is answered by handle() with its status, never tunnelled.
-    const limits = selectServer(lctx, null, stripV4Mapped(req.socket.localAddress)).server.limits ?? DEFAULT_LIMITS;
-    if (checkRequestHead({ method: req.method ?? 'GET', url: req.url ?? '/', httpVersion: req.httpVersion, rawHeaders: req.rawHeaders }, limits)) return false;
-    const rawUrl = req.url ?? '/';
-    const clientHost = absoluteAuthority(rawUrl) ?? getHeader(clientHeaders, 'host') ?? null;
-    const sr = selectServer(lctx, clientHost, stripV4Mapped(req.socket.localAddress));
+    if (refused) return false;
     const parsed = parseRequestTarget(rawUrl, sr.server.allowEncodedSlashes);
     if (!parsed.ok) return false;
     // mod_rewrite's [P] rules run before ProxyPass (src/runtime/rewrite); a refusal is answered by handle().
@@ -192,7 +206,7 @@ export class RequestHandler {
       w.busy--;
       this.shared.tunnels.delete(socket);
       // The tunnel's access line is written when it ends, with the status the client got (101 when upgraded).
-      this.logAccess(req, { status, connection: '-' }, lctx, state, stripV4Mapped(req.socket.localAddress));
+      this.logAccess(req, { status, connection: '-' }, lctx, state, localIp);
     });
     tunnel({
       req,
@@ -271,7 +285,7 @@ export class RequestHandler {
     // 2.4.71, hence the manual's `ProxyPass /balancer-manager !`.
     const located = this.shared.manager ? sr.server.handlers.find((h) => h.handler === 'balancer-manager' && locationMatches(h.path, parsed.path)) : undefined;
     if (located) {
-      if (!(await this.managerAllows(req, state, located))) return this.sendError(req, res, state, 403, {});
+      if (!(await this.handlerAllows(req, state, this.shared.manager!.policy(located, `<Location ${located.path}>`)))) return this.sendError(req, res, state, 403, {});
       if (routed.kind !== 'proxy') return this.serveManager(req, res, lctx, state);
     }
     // `SetHandler server-status`: the same order as the manager's — Require first, and a ProxyPass wins.
@@ -588,14 +602,6 @@ export class RequestHandler {
     }
   }
 
-  /** The balancer-manager page (src/runtime/manager), behind its <Location>'s Require lines. */
-  private async managerAllows(req: IncomingMessage, state: RequestState, h: LocationHandler): Promise<boolean> {
-    const policy = this.shared.manager!.policy(h, `<Location ${h.path}>`);
-    const allowed = await policy.check({ clientIp: stripV4Mapped(req.socket.remoteAddress), localIp: stripV4Mapped(req.socket.localAddress) });
-    if (!allowed) this.shared.errorLog.log({ module: 'authz_core', level: 'error', client: clientLabel(req), message: `AH01630: client denied by server configuration: ${state.path}` });
-    return allowed;
-  }
-
   /** What a RewriteCond/RewriteRule may read (%{HTTP:…}, %{REQUEST_URI}, %{SERVER_PORT} …). */
   private rewriteInput(req: IncomingMessage, lctx: ListenerContext, sr: ServerRuntime, parsed: { path: string; rawPath: string; query: string | null }, clientHost: string | null): RewriteInput {
     const port = this.serverPort({ clientHost, sr }, lctx, req.socket.localPort);
@@ -611,6 +617,7 @@ export class RequestHandler {
     };
   }
 
+  /** A built-in handler's <Location> Require lines (balancer-manager, server-status): AH01630 when they deny. */
   private async handlerAllows(req: IncomingMessage, state: RequestState, policy: AccessPolicy): Promise<boolean> {
     const allowed = await policy.check({ clientIp: stripV4Mapped(req.socket.remoteAddress), localIp: stripV4Mapped(req.socket.localAddress) });
     if (!allowed) this.shared.errorLog.log({ module: 'authz_core', level: 'error', client: clientLabel(req), message: `AH01630: client denied by server configuration: ${state.path}` });
