@@ -91,8 +91,9 @@ export class Worker {
     // mod_proxy keeps a connection pool per worker; `disablereuse=On` (and `keepalive`'s absence does not matter
     // for HTTP/1.1 reuse) closes each backend connection after one request.
     const keepAlive = !params.disableReuse;
+    const secure = scheme === 'https' || scheme === 'wss';
     // SSLProxyProtocol / SSLProxyCipherSuite (src/runtime/tls-options.ts): the backend connection's range and ciphers.
-    const proxyTls = scheme === 'https' || scheme === 'wss' ? proxyTlsOptions(tls) : null;
+    const proxyTls = secure ? proxyTlsOptions(tls) : null;
     if (proxyTls && !proxyTls.ok) throw new StartupError(proxyTls.problem.message, proxyTls.problem.hint);
     const tlsOpts = proxyTls ? { ...backendTlsOptions(tls), ...proxyTls.options } : { rejectUnauthorized: false };
     this.verifyTls = tlsOpts.rejectUnauthorized;
@@ -107,8 +108,8 @@ export class Worker {
       timeout: params.timeout * 1000,
       scheduling: 'lifo' as const,
     };
-    this.agent = scheme === 'https' || scheme === 'wss' ? new HttpsAgent({ ...opts, ...tlsOpts }) : new HttpAgent(opts);
-    if (opts.timeout > 0) readTimeoutOnceConnected(this.agent, opts.timeout, scheme === 'https' || scheme === 'wss');
+    this.agent = secure ? new HttpsAgent({ ...opts, ...tlsOpts }) : new HttpAgent(opts);
+    if (opts.timeout > 0) readTimeoutOnceConnected(this.agent, opts.timeout, secure);
     // `ttl=`, else 4 s — shorter than common backends' idle timeouts (Node's 5 s), so a pooled connection is not
     // reused just as the backend closes it.
     this.stopIdleSweep = keepAlive ? closeIdle(this.agent, params.ttl ? params.ttl * 1000 : DEFAULT_IDLE_MS) : null;
@@ -168,8 +169,9 @@ const IDLE_SINCE = Symbol('apx.idleSince');
 
 /**
  * Close `agent`'s pooled connections once idle for `idleMs` (mod_proxy's `ttl`: "a connection will not be used
- * again; it will be closed at some later time"). A sweep every quarter of it (at most every second) closes those
- * freed at least four sweeps ago, so none is reused after `idleMs`, and none lives past it by more than a sweep.
+ * again; it will be closed at some later time"). A sweep runs every quarter of it (at most every second) and closes
+ * those freed `idleMs` worth of sweeps ago or more, so none is reused after `idleMs` and none lives past it by more
+ * than a sweep.
  * A coarse tick instead of a timer per connection: returning a connection to the pool costs one property write.
  * Returns the function that stops the sweep.
  */
