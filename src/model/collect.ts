@@ -271,10 +271,9 @@ export function collect(loaded: LoadResult): Collected {
         else scope.keepAliveTimeoutMs = ms;
         return true;
       }
-      case 'keepalive': {
+      case 'keepalive':
         flag(d, 'KeepAlive', (on) => (scope.keepAlive = on));
         return true;
-      }
       case 'maxkeepaliverequests':
         // http_core.c set_keep_alive_max: TAKE1, then atoi() — apache2 takes any word (`abc` is 0, unlimited).
         if (a.length !== 1) error(d, 'model/invalid-value', 'MaxKeepAliveRequests takes one argument, Maximum number of Keep-Alive requests per connection, or 0 for infinite', 'MaxKeepAliveRequests 100');
